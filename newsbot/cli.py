@@ -1,0 +1,131 @@
+"""The ``newsbot`` command: crawl sources, extract one page, run the offline demo."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_SOURCE_FAILED = 1
+EXIT_USAGE = 2
+
+
+def _settings(overrides: list[str]):
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newsbot.settings")
+    from scrapy.utils.project import get_project_settings
+
+    settings = get_project_settings()
+    for pair in overrides:
+        name, _, value = pair.partition("=")
+        settings.set(name.strip(), value, priority="cmdline")
+    return settings
+
+
+def _pairs(values: list[str]) -> dict[str, str]:
+    result = {}
+    for pair in values:
+        name, sep, value = pair.partition("=")
+        if not sep:
+            raise SystemExit(f"newsbot: expected NAME=VALUE, got {pair!r}")
+        result[name.strip()] = value
+    return result
+
+
+def source_failures(stats: dict) -> list[str]:
+    """Why a finished crawl counts as failed for cron; empty when it went fine."""
+    reasons = []
+    if stats.get("newsbot/feed/error"):
+        reasons.append(f"{stats['newsbot/feed/error']} feed(s) unreachable")
+    if stats.get("newsbot/feed/unparseable"):
+        reasons.append(f"{stats['newsbot/feed/unparseable']} feed(s) not parseable")
+    if stats.get("spider_exceptions/count") or stats.get("log_count/CRITICAL"):
+        reasons.append("spider error")
+    if not stats.get("newsbot/feed/fetched") and not reasons:
+        reasons.append("no feed was fetched")
+    return reasons
+
+
+def crawl(spiders: list[str], arguments: dict[str, str], overrides: list[str]) -> int:
+    """Run ``spiders`` (all enabled sources when empty) in one process; the exit status for cron."""
+    from scrapy.crawler import CrawlerProcess
+
+    settings = _settings(overrides)
+    process = CrawlerProcess(settings)
+    names = spiders or settings.getlist("NEWSBOT_SOURCES") or ["yonhap", "newsis", "news1"]
+    known = set(process.spider_loader.list())
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        print(f"newsbot: unknown source(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}", file=sys.stderr)
+        return EXIT_USAGE
+    crawlers = []
+    for name in names:
+        crawler = process.create_crawler(name)
+        crawlers.append(crawler)
+        process.crawl(crawler, **arguments)
+    process.start()
+    status = EXIT_OK
+    for crawler in crawlers:
+        stats = crawler.stats.get_stats()
+        failures = source_failures(stats)
+        new, updated = stats.get("newsbot/write/new", 0), stats.get("newsbot/write/updated", 0)
+        if failures:
+            status = EXIT_SOURCE_FAILED
+            logger.error("source %s failed: %s", crawler.spider.name, "; ".join(failures))
+        print(f"{crawler.spider.name}: {new} new, {updated} updated" + (f" FAILED: {'; '.join(failures)}" if failures else ""))
+    return status
+
+
+def extract(path: str, url: str) -> int:
+    """Print the Article extracted from a saved page as JSON."""
+    from newsbot import extract_article
+
+    data = Path(path).read_bytes()
+    if path.endswith(".gz"):
+        import gzip
+
+        data = gzip.decompress(data)
+    article = extract_article(data, url)
+    print(json.dumps(asdict(article), ensure_ascii=False, indent=2))
+    return EXIT_OK if article.title and article.body_text else EXIT_SOURCE_FAILED
+
+
+def demo(pages: str, overrides: list[str]) -> int:
+    """Serve the saved pages on 127.0.0.1 with a feed and crawl them into the output directory."""
+    from newsbot.devserver import LocalServer, load_saved_pages
+
+    site = load_saved_pages(Path(pages))
+    with LocalServer(site) as base_url:
+        print(f"serving {len(site.pages)} saved pages at {base_url}/feed.xml")
+        return crawl(["feed"], {"url": f"{base_url}/feed.xml"}, ["NEWSBOT_IMAGE_MODE=remote", *overrides])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="newsbot", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    crawl_parser = commands.add_parser("crawl", help="crawl sources into Jekyll posts")
+    crawl_parser.add_argument("spiders", nargs="*", help="source names (default: NEWSBOT_SOURCES)")
+    crawl_parser.add_argument("-a", dest="arguments", action="append", default=[], metavar="NAME=VALUE")
+    crawl_parser.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE")
+    extract_parser = commands.add_parser("extract", help="extract one saved page and print it as JSON")
+    extract_parser.add_argument("file")
+    extract_parser.add_argument("--url", required=True, help="the page's original URL")
+    demo_parser = commands.add_parser("demo", help="crawl the bundled real pages from a local server")
+    demo_parser.add_argument("--pages", default="tests/fixtures/pages")
+    demo_parser.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE")
+    options = parser.parse_args(argv)
+    if options.command == "crawl":
+        return crawl(options.spiders, _pairs(options.arguments), options.settings)
+    if options.command == "extract":
+        return extract(options.file, options.url)
+    return demo(options.pages, options.settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

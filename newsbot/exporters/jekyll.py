@@ -1,0 +1,175 @@
+"""Jekyll posts in the shape of the seed post: YAML front matter, then an HTML body.
+
+The front matter is written by PyYAML's safe emitter, so no title can break it.
+Nothing in the body can reach Liquid: every brace from a source page is an
+HTML entity, which a browser shows as the brace and Jekyll leaves alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+import yaml
+from anyascii import anyascii
+from itemadapter import ItemAdapter
+from scrapy.exporters import BaseItemExporter
+from scrapy.settings import BaseSettings
+
+from newsbot.extract.dates import parse_date, zone
+from newsbot.state import url_key
+from newsbot.text import plain_text
+
+SLUG_MAX_WORDS_LENGTH = 60
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}()<>#+!|])")
+
+
+@dataclass(frozen=True)
+class PostTemplate:
+    """The brand and the fixed texts around every post (``NEWSBOT_*`` settings)."""
+
+    brand: str = "koreablockchain"
+    site_url: str = "https://newsdao.kr"
+    brand_image: str = "/assets/img/newsdao_breakingnews.jpg"
+    feature_heading: str = "## {brand} 실시간 뉴스 속보입니다."
+    image_paragraph: str = '<p><img src="{image}" alt="{brand} 속보" /></p>'
+    attribution: str = '<p>원문: <a href="{source_url}">{source}</a></p>'
+    footer: str = '실시간 뉴스 속보는, <a href="{site_url}" rel="dofollow">{site_url}</a>'
+    summary_note: str = "*이 요약문은 150자로 요약되었습니다."
+
+    @classmethod
+    def from_settings(cls, settings: BaseSettings) -> PostTemplate:
+        defaults = cls()
+        return cls(
+            brand=settings.get("NEWSBOT_BRAND", defaults.brand),
+            site_url=settings.get("NEWSBOT_SITE_URL", defaults.site_url),
+            brand_image=settings.get("NEWSBOT_BRAND_IMAGE", defaults.brand_image),
+            feature_heading=settings.get("NEWSBOT_FEATURE_HEADING", defaults.feature_heading),
+            image_paragraph=settings.get("NEWSBOT_IMAGE_PARAGRAPH", defaults.image_paragraph),
+            attribution=settings.get("NEWSBOT_ATTRIBUTION", defaults.attribution),
+            footer=settings.get("NEWSBOT_FOOTER", defaults.footer),
+            summary_note=settings.get("NEWSBOT_SUMMARY_NOTE", defaults.summary_note),
+        )
+
+
+class _FrontMatterDumper(yaml.SafeDumper):
+    """Safe YAML with the seed's look: indented lists, folded long texts."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = ">" if "\n" in value or (len(value) > 80 and " " in value) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_FrontMatterDumper.add_representer(str, _represent_str)
+
+
+def slugify(text: str, max_length: int = SLUG_MAX_WORDS_LENGTH) -> str:
+    """ASCII ``[a-z0-9-]`` words of ``text`` (Hangul romanised), at most ``max_length`` long."""
+    words = _NON_SLUG.sub("-", anyascii(text).lower()).strip("-")
+    if len(words) > max_length:
+        words = words[:max_length].rsplit("-", 1)[0] if "-" in words[:max_length] else words[:max_length]
+    return words.strip("-")
+
+
+def post_slug(title: str, url: str) -> str:
+    """Title words plus a hash of the article's canonical URL: unique, stable, never empty."""
+    digest = hashlib.sha1(url_key(url).encode("utf-8")).hexdigest()[:8]
+    words = slugify(title)
+    return f"{words}-{digest}" if words else f"article-{digest}"
+
+
+def post_datetime(item: ItemAdapter) -> datetime:
+    """Publication time in the source's own time zone."""
+    published = parse_date(item.get("published"), item.get("timezone") or None)
+    if published is None:
+        raise ValueError("article has no publication date")
+    return published.astimezone(zone(item["timezone"])) if item.get("timezone") else published
+
+
+def post_filename(item: ItemAdapter) -> str:
+    """``YYYY-MM-DD-<slug>.md`` from the publication date and the article URL."""
+    day = post_datetime(item).strftime("%Y-%m-%d")
+    return f"{day}-{post_slug(item.get('title', ''), item.get('canonical_url') or item.get('url'))}.md"
+
+
+def escape_liquid(markup: str) -> str:
+    """Braces as entities: the page reads the same and Liquid finds no tag to run."""
+    return markup.replace("{", "&#123;").replace("}", "&#125;")
+
+
+def escape_markdown(text: str) -> str:
+    """Text that kramdown's ``markdownify`` shows as is (no links, emphasis or HTML)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def front_matter(item: ItemAdapter, template: PostTemplate) -> dict:
+    """The seed's keys (title, categories, excerpt, feature_text, image) plus date and source.
+
+    Korean posts carry the seed's note after the summary, as the seed does.
+    """
+    excerpt = plain_text(item.get("excerpt"))
+    if template.summary_note and item.get("language") == "ko":
+        excerpt = f"{excerpt}  {plain_text(template.summary_note)}".strip()
+    heading = template.feature_heading.format(brand=plain_text(template.brand))
+    return {
+        "title": plain_text(item.get("title")),
+        "categories": [plain_text(category) for category in item.get("categories") or ["News"] if plain_text(category)],
+        "excerpt": excerpt,
+        "feature_text": f"{heading}\n\n{escape_markdown(excerpt)}",
+        "image": item.get("image") or template.brand_image,
+        "date": post_datetime(item),
+        "source": plain_text(item.get("source")),
+        "source_url": item.get("url"),
+    }
+
+
+def render_post(item: object, template: PostTemplate) -> str:
+    """The whole post file as text."""
+    adapter = ItemAdapter(item)
+    matter = front_matter(adapter, template)
+    values = {
+        "brand": html.escape(template.brand),
+        "site_url": html.escape(template.site_url),
+        "image": html.escape(matter["image"]),
+        "source": html.escape(matter["source"] or matter["source_url"]),
+        "source_url": html.escape(adapter.get("url", "")),
+        "title": html.escape(matter["title"]),
+    }
+    yaml_text = yaml.dump(
+        matter, Dumper=_FrontMatterDumper, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False
+    )
+    body = escape_liquid(adapter.get("body_html", "").strip())
+    parts = [
+        "---",
+        yaml_text.rstrip("\n"),
+        "---",
+        "",
+        template.image_paragraph.format(**values),
+        "",
+        body,
+        "",
+        template.attribution.format(**values),
+        template.footer.format(**values),
+        "",
+    ]
+    return "\n".join(parts)
+
+
+class JekyllPostExporter(BaseItemExporter):
+    """Writes one item as one Jekyll post to a binary file."""
+
+    def __init__(self, file, template: PostTemplate | None = None, **kwargs) -> None:
+        super().__init__(dont_fail=True, **kwargs)
+        self.file = file
+        self.template = template or PostTemplate()
+
+    def export_item(self, item: object) -> None:
+        self.file.write(render_post(item, self.template).encode("utf-8"))

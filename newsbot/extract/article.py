@@ -1,0 +1,211 @@
+"""Page -> Article: structured data first, page HTML second, trafilatura for the body."""
+
+from __future__ import annotations
+
+import logging
+import re
+from html import unescape as html_unescape
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html
+from htmldate import find_date
+
+from newsbot.extract import dates, korean
+from newsbot.extract.body import extract_body, normalize_space
+from newsbot.extract.html import decode_html, parse_html
+from newsbot.extract.structured import StructuredData, image_urls, names, read_structured_data, text_value
+from newsbot.extract.titles import clean_title, title_from_heading
+from newsbot.items import Article
+
+logger = logging.getLogger(__name__)
+
+KOREA_TIMEZONE = "Asia/Seoul"
+_PUBLISHED_META = (
+    "article:published_time",
+    "og:article:published_time",
+    "article:published",
+    "datepublished",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "date",
+    "dc.date.issued",
+    "dc.date",
+    "dcterms.created",
+    "sailthru.date",
+    "parsely-pub-date",
+    "og:published_time",
+    "article.published",
+    "cxenseparse:recs:publishtime",
+)
+_MODIFIED_META = (
+    "article:modified_time",
+    "og:article:modified_time",
+    "og:updated_time",
+    "datemodified",
+    "dcterms.modified",
+    "last-modified",
+)
+_AUTHOR_META = ("author", "article:author", "dc.creator", "byl", "parsely-author", "sailthru.author")
+_SECTION_META = ("article:section", "og:article:section", "section", "category", "parsely-section")
+
+
+def extract_article(
+    html: bytes | str,
+    url: str,
+    *,
+    content_type: str | None = None,
+    timezone: str | None = None,
+) -> Article:
+    """Extract one news article from a page.
+
+    ``timezone`` is the source's IANA zone for dates printed without an
+    offset; when not given, Korean pages use Asia/Seoul and others UTC. Never
+    raises on bad input: an unusable page gives an Article with empty fields
+    and the reason in ``extraction_notes``.
+    """
+    article = Article(url=url, feed_url=url)
+    text = decode_html(html, content_type)
+    tree = parse_html(text)
+    if tree is None:
+        article.extraction_notes.append("empty or unparseable page")
+        return article
+    data = read_structured_data(tree, url)
+    node = data.article
+    page_text = normalize_space(tree.findtext(".//title") or "") + " " + _visible_text(tree)
+    article.language = _language(tree, data, page_text)
+    article.timezone = timezone or (KOREA_TIMEZONE if article.language == "ko" else "")
+    article.canonical_url = _canonical(tree, url)
+    host = urlsplit(url).hostname or ""
+    publisher = names(node.get("publisher")) if node else []
+    article.source = normalize_space(data.first("og:site_name", "application-name") or (publisher[0] if publisher else "") or host.removeprefix("www."))
+    site_names = [article.source, data.first("og:site_name", "application-name"), *publisher]
+    raw_title = text_value(node.get("headline") or node.get("name")) if node else ""
+    raw_title = raw_title or data.first("og:title", "twitter:title") or normalize_space(tree.findtext(".//title") or "")
+    if not raw_title:
+        heading = tree.find(".//h1")
+        raw_title = normalize_space(heading.text_content()) if heading is not None else ""
+    raw_title = html_unescape(html_unescape(raw_title))
+    headings = [element.text_content() for element in tree.iterfind(".//h1")][:5]
+    article.title = title_from_heading(clean_title(raw_title, site_names, host), headings)
+    article.published = _published(node, data, tree, page_text, url, article.timezone)
+    article.modified = dates.to_iso(
+        (node.get("dateModified") if node else None) or data.first(*_MODIFIED_META) or None, article.timezone
+    )
+    article.authors = _authors(node, data)
+    article.categories = _categories(node, data)
+    article.description = normalize_space(
+        (text_value(node.get("description")) if node else "")
+        or data.first("og:description", "description", "twitter:description")
+    )
+    article.image_url = _image(node, data, url)
+    article.body_html, article.body_text = extract_body(
+        tree, url, text_value(node.get("articleBody")) if node else "", article.title
+    )
+    if not article.body_text:
+        article.extraction_notes.append("no article body found")
+    if not article.title:
+        article.extraction_notes.append("no headline found")
+    return article
+
+
+def _visible_text(tree: lxml.html.HtmlElement) -> str:
+    """The page's visible text (no script or style), for language and visible-date checks."""
+    chunks = tree.xpath("//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]")
+    return normalize_space(" ".join(chunks)[:200_000])
+
+
+def _language(tree: lxml.html.HtmlElement, data: StructuredData, page_text: str) -> str:
+    declared = (tree.get("lang") or data.first("og:locale", "content-language", "language", "dc.language") or "")
+    declared = declared.replace("_", "-").split("-")[0].strip().lower()
+    if korean.is_korean(page_text):
+        return "ko"
+    return declared[:3] if declared.isalpha() else ""
+
+
+def _canonical(tree: lxml.html.HtmlElement, url: str) -> str:
+    for link in tree.iterfind(".//link[@rel]"):
+        if link.get("rel", "").lower() == "canonical" and link.get("href"):
+            return urljoin(url, link.get("href").strip())
+    return ""
+
+
+def _published(node: dict, data: StructuredData, tree: lxml.html.HtmlElement, page_text: str, url: str, tz: str) -> str:
+    candidates = [node.get("datePublished") or node.get("dateCreated")] if node else []
+    candidates.append(data.first(*_PUBLISHED_META))
+    for element in tree.iterfind(".//time[@datetime]"):
+        candidates.append(element.get("datetime"))
+        break
+    candidates.append(dates.korean_visible_date(page_text))
+    candidates.extend(_date_attributes(tree))
+    for candidate in candidates:
+        iso = dates.to_iso(candidate, tz or None) if candidate else ""
+        if iso:
+            return iso
+    day = dates.url_date(url) or _htmldate(tree, url)
+    return dates.to_iso(day, tz or None) if day else ""
+
+
+_DATE_ATTRIBUTE = re.compile(r"(?:publish|pub[-_]?date|deploy[-_]?dt|reg[-_]?date|created?[-_]?(?:at|date|dt))", re.I)
+_NOT_FIRST_DATE = re.compile(r"(?:re[-_]?deploy|modif|updat|edit)", re.I)
+
+
+def _date_attributes(tree: lxml.html.HtmlElement) -> list[str]:
+    """Dates that sites keep in attributes (``data-deploy-dt="2026.01.29 18:40"``) for scripts to show."""
+    found: list[str] = []
+    for element in tree.xpath("//body//*[@*[starts-with(name(), 'data-')]]")[:2000]:
+        for name, value in element.attrib.items():
+            if _DATE_ATTRIBUTE.search(name) and not _NOT_FIRST_DATE.search(name) and any(ch.isdigit() for ch in value):
+                found.append(value)
+                if len(found) >= 3:
+                    return found
+    return found
+
+
+def _htmldate(tree: lxml.html.HtmlElement, url: str) -> str:
+    """htmldate's best guess of the original publication day (day precision), '' if none."""
+    try:
+        return find_date(tree, extensive_search=True, original_date=True, url=url) or ""
+    except (ValueError, TypeError) as exc:
+        logger.debug("htmldate failed on %s: %s", url, exc)
+        return ""
+
+
+def _authors(node: dict, data: StructuredData) -> list[str]:
+    found = names(node.get("author")) if node else []
+    if not found:
+        for key in _AUTHOR_META:
+            found = [value for value in data.meta_all.get(key, []) if value.strip() and "://" not in value]
+            if found:
+                break
+    cleaned: list[str] = []
+    for name in found:
+        name = normalize_space(name)
+        if name and len(name) < 80 and name not in cleaned:
+            cleaned.append(name)
+    return cleaned
+
+
+def _categories(node: dict, data: StructuredData) -> list[str]:
+    section = node.get("articleSection") if node else None
+    values = section if isinstance(section, list) else [section] if section else []
+    if not values:
+        values = [data.first(*_SECTION_META)]
+    cleaned: list[str] = []
+    for value in values:
+        value = normalize_space(text_value(value))
+        if value and value not in cleaned and len(value) < 60:
+            cleaned.append(value)
+    return cleaned
+
+
+def _image(node: dict, data: StructuredData, url: str) -> str:
+    candidates = image_urls(node.get("image")) if node else []
+    candidates += [data.first("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src")]
+    for candidate in candidates:
+        if candidate and not candidate.startswith("data:"):
+            absolute = urljoin(url, candidate)
+            if absolute.startswith(("http://", "https://")):
+                return absolute
+    return ""

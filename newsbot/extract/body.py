@@ -1,0 +1,249 @@
+"""The article body: trafilatura on the shared tree, then news boilerplate removed."""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import re
+
+import lxml.html
+import trafilatura
+from lxml import etree
+
+from newsbot.extract import korean
+
+logger = logging.getLogger(__name__)
+
+BLOCK_TAGS = ("p", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "figcaption", "td", "th")
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# Lines that news sites put between paragraphs and generic extractors keep.
+_BOILERPLATE = re.compile(
+    r"^\s*(?:advertisement|advertising|anzeige|publicité|read more\b.*|read next\b.*|related:.*"
+    r"|related (?:articles?|stories|coverage)\b.*|most read\b.*|recommended\b.*|you may also like.*"
+    r"|sign up (?:for|to)\b.*newsletter.*|subscribe to (?:our|the)\b.*|follow us on\b.*"
+    r"|share (?:this|on)\b.*|click here to\b.*|download (?:the|our) app\b.*"
+    r"|get the latest\b.*(?:app|newsletter).*|continue reading\b.*|watch:.*)\s*$",
+    re.IGNORECASE,
+)
+_SPACE = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u3000]+")
+# A JSON-LD articleBody shorter than this is a teaser, not the article.
+_MIN_STRUCTURED_BODY = 400
+
+
+def normalize_space(text: str) -> str:
+    """Collapse runs of white space (including no-break and ideographic spaces) to one space."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def extract_body(tree: lxml.html.HtmlElement, url: str, structured_body: str = "", title: str = "") -> tuple[str, str]:
+    """Return ``(body_html, body_text)`` for the article in ``tree``; empty strings when none."""
+    extracted = trafilatura.extract(
+        tree,
+        url=url,
+        output_format="html",
+        include_comments=False,
+        include_tables=True,
+        include_images=True,
+        include_links=True,
+        include_formatting=True,
+        with_metadata=False,
+    )
+    fragment = _fragment(extracted) if extracted else None
+    if fragment is None or len(normalize_space(fragment.text_content())) < _MIN_STRUCTURED_BODY:
+        scripted = script_article_html(tree)
+        if scripted:
+            logger.debug("using article HTML embedded in a script for %s", url)
+            fragment = _fragment(f"<html><body>{scripted}</body></html>")
+    if fragment is not None:
+        clean_fragment(fragment, title)
+        body_html, body_text = _serialize(fragment)
+    else:
+        body_html, body_text = "", ""
+    structured_body = normalize_space(html.unescape(structured_body or "").replace("\n", "\u2029"))
+    structured_body = structured_body.replace("\u2029", "\n")
+    if len(structured_body) >= _MIN_STRUCTURED_BODY and len(body_text) < 0.6 * len(structured_body):
+        logger.debug("using JSON-LD articleBody for %s", url)
+        return _paragraphs_html(structured_body, title)
+    return body_html, body_text
+
+
+_SCRIPT_HTML_KEY = re.compile(r'"(?:contentHtml|articleHtml|bodyHtml|content_html|body_html|articleBody|htmlContent)(\\*)"\s*:\s*\\*"')
+_PLACEHOLDER = re.compile(r"\$\$[A-Z_]+\$\$")
+
+
+def script_article_html(tree: lxml.html.HtmlElement) -> str:
+    """Article HTML that a script carries as JSON (Next.js and similar apps render it client-side).
+
+    Finds the longest string under a body-like key (``contentHtml``, ``articleBody`` …),
+    undoing as many layers of JSON string escaping as the page applied.
+    """
+    best = ""
+    for script in tree.iterfind(".//script"):
+        code = script.text or ""
+        if len(code) < 500 or ("u003cp" not in code and "<p" not in code):
+            continue
+        for match in _SCRIPT_HTML_KEY.finditer(code):
+            level = len(match.group(1))
+            value = _json_string_at(code, match.end(), level)
+            if value.count("<p") >= 2 and len(value) > len(best):
+                best = value
+    return _PLACEHOLDER.sub("", best)
+
+
+def _json_string_at(code: str, start: int, level: int) -> str:
+    """Decode the JSON string starting at ``start`` and escaped ``level`` extra times."""
+    position = start
+    while True:
+        position = code.find('"', position)
+        if position == -1:
+            return ""
+        run = 0
+        while code[position - 1 - run] == "\\":
+            run += 1
+        if run == level:
+            break
+        position += 1
+    raw = code[start : position - level]
+    try:
+        for _ in range(level + 1):
+            raw = json.loads(f'"{raw}"')
+    except ValueError:
+        return ""
+    return raw
+
+
+def _fragment(markup: str) -> lxml.html.HtmlElement | None:
+    try:
+        document = lxml.html.document_fromstring(markup)
+    except (etree.ParserError, ValueError):
+        return None
+    body = document.find("body")
+    return body if body is not None and len(body) else None
+
+
+def _wrap_figures(body: lxml.html.HtmlElement) -> None:
+    """``<img>`` followed by a short paragraph restating its alt text becomes a figure with a caption."""
+    for image in list(body.iter("img")):
+        following = image.getnext()
+        parent = image.getparent()
+        if following is None or following.tag != "p" or parent is None or parent.tag == "figure":
+            continue
+        caption = normalize_space(following.text_content())
+        alt = normalize_space(image.get("alt") or "")
+        if not caption or len(caption) > 300 or not (alt and (alt in caption or caption in alt)):
+            continue
+        figure = lxml.html.Element("figure")
+        parent.replace(image, figure)
+        figure.append(image)
+        following.tag = "figcaption"
+        following.attrib.clear()
+        figure.append(following)
+        figure.tail, image.tail = image.tail, None
+
+
+def clean_fragment(body: lxml.html.HtmlElement, title: str = "") -> None:
+    """Drop boilerplate blocks (bylines, credits, promos, the repeated headline) in place."""
+    for line_break in body.iter("br"):
+        line_break.tail = "\n" + (line_break.tail or "")
+    _wrap_figures(body)
+    for caption in body.xpath(".//*[contains(@class, 'caption')]"):
+        caption.tag = "figcaption"
+    text_sample = body.text_content()
+    is_korean = korean.is_korean(text_sample)
+    first_text_block = True
+    for element in list(body.iter(*BLOCK_TAGS)):
+        if element.getparent() is None:
+            continue
+        text = normalize_space(element.text_content())
+        if element.tag in ("td", "th", "figcaption"):
+            continue
+        if not text:
+            if element.find(".//img") is None:
+                element.drop_tree()
+            continue
+        if title and element.tag in _HEADINGS | {"p"} and text == normalize_space(title):
+            element.drop_tree()
+            continue
+        if _BOILERPLATE.match(text) and len(text) < 120:
+            element.drop_tree()
+            continue
+        if is_korean:
+            if korean.is_boilerplate_line(text):
+                element.drop_tree()
+                continue
+            if first_text_block and element.tag == "p":
+                _strip_leading_dateline(element)
+            if "@" in text:
+                _strip_emails(element)
+            if not normalize_space(element.text_content()) and element.find(".//img") is None:
+                element.drop_tree()
+                continue
+        first_text_block = False
+    prune_trailing_links(body)
+
+
+def _link_density(element: lxml.html.HtmlElement) -> float:
+    text = normalize_space(element.text_content())
+    if not text:
+        return 1.0
+    linked = sum(len(normalize_space(link.text_content())) for link in element.iter("a"))
+    return linked / len(text)
+
+
+def prune_trailing_links(body: lxml.html.HtmlElement) -> None:
+    """Drop the link lists, lone images and short link lines after the article's last paragraph.
+
+    Related-article boxes and "subscribe" links sit there on most news sites.
+    """
+    while len(body):
+        last = body[-1]
+        text = normalize_space(last.text_content())
+        is_links = last.tag in ("ul", "ol", "p", "div") and _link_density(last) > 0.5
+        is_bare_image = not text and last.tag in ("img", "figure", "ul", "ol", "div")
+        if not (is_links or is_bare_image):
+            break
+        last.drop_tree()
+
+
+def _strip_leading_dateline(element: lxml.html.HtmlElement) -> None:
+    if element.text:
+        element.text = korean.strip_dateline(element.text)
+
+
+def _strip_emails(element: lxml.html.HtmlElement) -> None:
+    for node in element.iter():
+        if node.text and "@" in node.text:
+            node.text = korean.EMAIL.sub("", node.text)
+        if node is not element and node.tail and "@" in node.tail:
+            node.tail = korean.EMAIL.sub("", node.tail)
+
+
+def _serialize(body: lxml.html.HtmlElement) -> tuple[str, str]:
+    parts = [body.text.strip()] if body.text and body.text.strip() else []
+    if parts:
+        parts = [f"<p>{html.escape(parts[0])}</p>"]
+    texts: list[str] = []
+    for child in body:
+        parts.append(lxml.html.tostring(child, encoding="unicode", with_tail=False))
+        if child.tail and child.tail.strip():
+            parts.append(f"<p>{html.escape(child.tail.strip())}</p>")
+    for element in body.iter(*BLOCK_TAGS):
+        if element.tag in ("td", "th") or element.find(".//p") is not None:
+            continue
+        lines = (normalize_space(line) for line in element.text_content().split("\n"))
+        texts.extend(line for line in lines if line)
+    return "\n".join(parts), "\n".join(texts)
+
+
+def _paragraphs_html(text: str, title: str) -> tuple[str, str]:
+    paragraphs = [normalize_space(line) for line in text.split("\n")]
+    kept = [
+        line
+        for line in paragraphs
+        if line and line != title and not (korean.is_korean(line) and korean.is_boilerplate_line(line))
+    ]
+    if kept and korean.is_korean(kept[0]):
+        kept[0] = korean.strip_dateline(kept[0])
+    kept = [line for line in kept if line]
+    return "\n".join(f"<p>{html.escape(line)}</p>" for line in kept), "\n".join(kept)

@@ -1,0 +1,105 @@
+"""Dates as ISO 8601 with a UTC offset, whatever form the page gives them in."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+import dateparser
+
+# Korean pages print their time as "입력 2025.05.30 20:15" or "2025-05-30 오후 8:15".
+_KOREAN_DATE = re.compile(
+    r"(?:입력|등록|기사입력|최초\s*입력|게재|송고|발행|작성)\s*[:：]?\s*"
+    r"(\d{4})\s*[.\-/년]\s*(\d{1,2})\s*[.\-/월]\s*(\d{1,2})\s*일?\.?\s*"
+    r"(?:\([월화수목금토일]\)\s*)?(오전|오후|AM|PM)?\s*(\d{1,2})\s*[:시]\s*(\d{2})"
+)
+_URL_DATE = re.compile(r"/(20\d{2})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:/|\b)")
+_DIGITS_ONLY = re.compile(r"^\d{9,13}$")
+
+
+def zone(name: str | None) -> ZoneInfo | timezone:
+    """The named IANA zone, UTC when the name is empty or unknown."""
+    if not name:
+        return timezone.utc
+    try:
+        return ZoneInfo(name)
+    except (KeyError, ValueError):
+        return timezone.utc
+
+
+def parse_date(value: object, tz: str | None = None) -> datetime | None:
+    """Parse a date from a page; naive values are read in ``tz``.
+
+    ISO 8601 is read directly; epoch seconds and milliseconds are accepted;
+    anything else goes to dateparser.
+    """
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        parsed = value
+    else:
+        text = str(value).strip()
+        if not text or len(text) > 100:
+            return None
+        parsed = _parse_text(text, tz)
+        if parsed is None:
+            return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=zone(tz))
+    if not 1990 <= parsed.year <= 2100:
+        return None
+    return parsed.replace(microsecond=0)
+
+
+def _parse_text(text: str, tz: str | None) -> datetime | None:
+    if _DIGITS_ONLY.match(text):
+        stamp = int(text)
+        return datetime.fromtimestamp(stamp / 1000 if stamp > 10**11 else stamp, timezone.utc)
+    iso = text.replace("Z", "+00:00") if text.endswith("Z") else text
+    try:
+        return datetime.fromisoformat(iso)
+    except ValueError:
+        pass
+    return dateparser.parse(
+        text,
+        settings={
+            "TIMEZONE": tz or "UTC",
+            "RETURN_AS_TIMEZONE_AWARE": False,
+            "PREFER_DAY_OF_MONTH": "first",
+            "STRICT_PARSING": False,
+        },
+    )
+
+
+def to_iso(value: object, tz: str | None = None) -> str:
+    """``value`` as ``YYYY-MM-DDTHH:MM:SS+HH:MM`` in ``tz`` (its own offset if no tz); '' if unparseable."""
+    parsed = parse_date(value, tz)
+    if parsed is None:
+        return ""
+    if tz:
+        parsed = parsed.astimezone(zone(tz))
+    return parsed.isoformat()
+
+
+def korean_visible_date(text: str) -> str:
+    """The first '입력 2025.05.30 20:15' style time in a page's text, as naive ISO; '' if none."""
+    match = _KOREAN_DATE.search(text)
+    if not match:
+        return ""
+    year, month, day, half, hour, minute = match.groups()
+    hour_value = int(hour)
+    if half in ("오후", "PM") and hour_value < 12:
+        hour_value += 12
+    if half in ("오전", "AM") and hour_value == 12:
+        hour_value = 0
+    try:
+        return datetime(int(year), int(month), int(day), hour_value, int(minute)).isoformat()
+    except ValueError:
+        return ""
+
+
+def url_date(url: str) -> str:
+    """A ``/2024/05/17/`` style date in a URL as ``YYYY-MM-DD``; '' if none."""
+    match = _URL_DATE.search(url)
+    return "-".join(match.groups()) if match else ""

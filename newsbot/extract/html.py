@@ -1,0 +1,55 @@
+"""Turn response bytes into text and one lxml tree that every extractor shares."""
+
+from __future__ import annotations
+
+import logging
+
+import lxml.html
+from charset_normalizer import from_bytes
+from lxml import etree
+from w3lib.encoding import html_to_unicode, resolve_encoding
+
+logger = logging.getLogger(__name__)
+
+_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
+
+
+def decode_html(body: bytes | str, content_type: str | None = None) -> str:
+    """Decode a page the way browsers do, repairing the usual wrong declarations.
+
+    w3lib reads the BOM, the HTTP header and the ``<meta charset>`` and maps
+    ``euc-kr`` to CP949 (the superset Korean sites really send). When the
+    declared encoding does not fit the bytes (Latin-1 sent as UTF-8, say) the
+    bytes are decoded with the encoding charset-normalizer finds instead.
+    """
+    if isinstance(body, str):
+        return body
+    encoding, text = html_to_unicode(content_type, body)
+    if "\ufffd" not in text:
+        return text
+    try:
+        body.decode(encoding)
+        return text  # the replacement characters are in the page itself
+    except (UnicodeDecodeError, LookupError):
+        pass
+    best = from_bytes(body[:200_000]).best()
+    if best is not None and best.encoding:
+        guessed = resolve_encoding(best.encoding) or best.encoding
+        logger.debug("declared %s does not decode, using %s", encoding, guessed)
+        return body.decode(guessed, errors="replace")
+    return text
+
+
+def parse_html(text: str) -> lxml.html.HtmlElement | None:
+    """Parse a page into an lxml tree; None when there is no document at all."""
+    # lxml refuses str input that carries an XML encoding declaration.
+    if text.lstrip().startswith("<?xml"):
+        text = text.split("?>", 1)[-1]
+    text = text.replace("\x00", "")
+    if not text.strip():
+        return None
+    try:
+        return lxml.html.document_fromstring(text, parser=_PARSER)
+    except (etree.ParserError, ValueError) as exc:
+        logger.debug("unparseable page: %s", exc)
+        return None

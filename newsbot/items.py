@@ -1,0 +1,58 @@
+"""The article item that flows from a source through the pipelines to a post.
+
+One item per article. Extraction fills the article fields; the pipelines then
+fill the post fields (``excerpt``, ``image``, ``post_path``). Every field is a
+plain JSON value so the item can be printed, queued or stored as it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Article:
+    url: str = ""
+    """Final URL of the article page (after redirects), absolute."""
+    source: str = ""
+    """Human name of the publisher, e.g. ``연합뉴스`` or ``AP News``."""
+    title: str = ""
+    """Headline as plain text, without the site's name suffix."""
+    published: str = ""
+    """Publication time, ISO 8601 with a UTC offset (``2025-05-30T20:15:00+09:00``)."""
+    modified: str = ""
+    """Last modification time, same format as ``published``; empty when unknown."""
+    authors: list[str] = field(default_factory=list)
+    """Author names as plain text, in page order."""
+    categories: list[str] = field(default_factory=list)
+    """Sections or topics as named by the source (mapped to post categories later)."""
+    description: str = ""
+    """The page's own summary (JSON-LD ``description`` or ``og:description``)."""
+    body_html: str = ""
+    """Article body as HTML: paragraphs, headings, lists, tables, quotes, figures."""
+    body_text: str = ""
+    """Article body as plain text, one paragraph per line."""
+    image_url: str = ""
+    """Absolute URL of the lead image chosen by extraction; empty when none."""
+    language: str = ""
+    """BCP 47 language code of the article (``ko``, ``en``)."""
+    canonical_url: str = ""
+    """The page's ``rel=canonical`` URL when it names one, else empty."""
+    feed_url: str = ""
+    """The link the feed or sitemap gave for this article (before redirects)."""
+    feed_modified: str = ""
+    """The entry's change date per the feed (``<updated>``, ``<lastmod>``); empty when none."""
+    timezone: str = ""
+    """IANA time zone of the source, used for naive dates and the post's file date."""
+    excerpt: str = ""
+    """Post summary, plain text, at most 150 characters (set by a pipeline)."""
+    image: str = ""
+    """Image the post shows: a site path (``/assets/...``) or an absolute URL (set by a pipeline)."""
+    image_urls: list[str] = field(default_factory=list)
+    """Images for Scrapy's ImagesPipeline to download (the lead image only)."""
+    images: list[dict] = field(default_factory=list)
+    """ImagesPipeline results: ``{"url", "path", "checksum", "status"}`` per download."""
+    post_path: str = ""
+    """Path of the written post, relative to the output directory (set by the writer)."""
+    extraction_notes: list[str] = field(default_factory=list)
+    """Why fields are missing or which fallbacks were used, for logs and debugging."""

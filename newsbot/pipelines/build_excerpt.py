@@ -1,0 +1,35 @@
+"""The post summary: whole top-ranked sentences, at most ``NEWSBOT_EXCERPT_LENGTH`` characters."""
+
+from __future__ import annotations
+
+from itemadapter import ItemAdapter
+from scrapy.crawler import Crawler
+
+from newsbot.summarize import article_paragraphs, shorten, summarize
+from newsbot.text import plain_text
+
+
+class BuildExcerptPipeline:
+    """Summarizes the body; falls back to the page's description, then to its first words."""
+
+    max_length = 150
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.stats = crawler.stats
+        self.max_length = crawler.settings.getint("NEWSBOT_EXCERPT_LENGTH", self.max_length)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> BuildExcerptPipeline:
+        return cls(crawler)
+
+    def process_item(self, item: object) -> object:
+        adapter = ItemAdapter(item)
+        text = article_paragraphs(adapter.get("body_html") or "") or adapter.get("body_text") or ""
+        excerpt = summarize(text, self.max_length, adapter.get("language") or "")
+        if excerpt:
+            self.stats.inc_value("newsbot/excerpt/summary")
+        else:
+            excerpt = shorten(plain_text(adapter.get("description")), self.max_length)
+            self.stats.inc_value("newsbot/excerpt/description")
+        adapter["excerpt"] = excerpt
+        return item

@@ -1,0 +1,57 @@
+"""Plain-text fields, dates in the source's zone, categories starting with ``News``."""
+
+from __future__ import annotations
+
+import logging
+
+from itemadapter import ItemAdapter
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from newsbot.extract.dates import to_iso
+from newsbot.text import plain_text
+
+logger = logging.getLogger(__name__)
+
+TITLE_MAX_LENGTH = 300
+
+
+class NormalizeFieldsPipeline:
+    """Makes every text field safe to print and every date ISO 8601 with an offset."""
+
+    default_timezone = "UTC"
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.stats = crawler.stats
+        self.default_timezone = crawler.settings.get("NEWSBOT_DEFAULT_TIMEZONE", self.default_timezone)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> NormalizeFieldsPipeline:
+        return cls(crawler)
+
+    def process_item(self, item: object) -> object:
+        adapter = ItemAdapter(item)
+        adapter["timezone"] = adapter.get("timezone") or self.default_timezone
+        adapter["title"] = plain_text(adapter.get("title"), TITLE_MAX_LENGTH)
+        adapter["source"] = plain_text(adapter.get("source"), 100)
+        adapter["description"] = plain_text(adapter.get("description"), 1000)
+        adapter["authors"] = _unique(plain_text(name, 100) for name in adapter.get("authors") or [])
+        categories = [plain_text(name, 60) for name in adapter.get("categories") or []]
+        adapter["categories"] = _unique(["News", *categories])
+        for field in ("published", "modified"):
+            adapter[field] = to_iso(adapter.get(field), adapter["timezone"]) if adapter.get(field) else ""
+        if not adapter["published"]:
+            if adapter["modified"]:
+                adapter["published"] = adapter["modified"]
+                self.stats.inc_value("newsbot/normalize/published_from_modified")
+            else:
+                self.stats.inc_value("newsbot/normalize/no_date")
+                raise DropItem(f"no publication date: {adapter.get('url')}")
+        if not adapter["title"]:
+            self.stats.inc_value("newsbot/normalize/empty_title")
+            raise DropItem(f"headline is empty once markup is removed: {adapter.get('url')}")
+        return item
+
+
+def _unique(values) -> list[str]:
+    return [value for value in dict.fromkeys(values) if value]

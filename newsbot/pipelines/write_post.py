@@ -1,0 +1,88 @@
+"""Write each article as a Jekyll post, atomically, once; rewrite it in place when it changed."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+from itemadapter import ItemAdapter
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from newsbot.exporters.jekyll import JekyllPostExporter, PostTemplate, post_filename
+from newsbot.state import PostState
+
+logger = logging.getLogger(__name__)
+
+POSTS_DIR = "_posts"
+
+
+def content_hash(adapter: ItemAdapter) -> str:
+    """What decides whether an article changed: its title and body."""
+    digest = hashlib.sha256()
+    for field in ("title", "body_html"):
+        digest.update((adapter.get(field) or "").encode("utf-8"))
+        digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+class WritePostPipeline:
+    """The last step: the post file first, then the state record (so a crash never loses a post)."""
+
+    output_dir = "output"
+
+    def __init__(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        self.stats = crawler.stats
+        self.output_dir = settings.get("NEWSBOT_OUTPUT", self.output_dir)
+        self.template = PostTemplate.from_settings(settings)
+        self.state = PostState.from_crawler(crawler)
+        self.posts_dir = Path(self.output_dir, POSTS_DIR)
+        # Temporary files live outside _posts/ so a kill leaves nothing half-written there.
+        self.tmp_dir = Path(self.output_dir, ".newsbot", "tmp")
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> WritePostPipeline:
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        self.posts_dir.mkdir(parents=True, exist_ok=True)
+        self.tmp_dir.mkdir(parents=True, exist_ok=True)
+
+    def process_item(self, item: object) -> object:
+        adapter = ItemAdapter(item)
+        urls = [adapter.get("url"), adapter.get("canonical_url"), adapter.get("feed_url")]
+        digest = content_hash(adapter)
+        previous = self.state.lookup(*urls)
+        if previous and previous.content_hash == digest:
+            self.stats.inc_value("newsbot/write/unchanged")
+            raise DropItem(f"already posted, unchanged: {adapter.get('url')} -> {previous.path}")
+        relative = previous.path if previous else os.path.join(POSTS_DIR, post_filename(adapter))
+        self._write_atomically(Path(self.output_dir, relative), adapter)
+        self.state.record(
+            [url for url in urls if url],
+            relative,
+            digest,
+            modified=adapter.get("feed_modified") or "",
+            published=adapter.get("published") or "",
+        )
+        adapter["post_path"] = relative
+        event = "updated" if previous else "new"
+        self.stats.inc_value(f"newsbot/write/{event}")
+        logger.info("%s post %s (%s)", event, relative, adapter.get("url"))
+        return item
+
+    def _write_atomically(self, target: Path, adapter: ItemAdapter) -> None:
+        handle, temporary = tempfile.mkstemp(dir=self.tmp_dir, prefix="post-", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                JekyllPostExporter(stream, template=self.template).export_item(adapter.item)
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise

@@ -1,0 +1,79 @@
+"""Scrapy settings for newsbot.
+
+Every ``NEWSBOT_*`` setting is documented here once; components read them in
+``from_crawler`` and keep the value below as their class default. Override any
+of them with ``-s NAME=VALUE`` or in a project ``settings.py`` of your own.
+"""
+
+BOT_NAME = "newsbot"
+SPIDER_MODULES = ["newsbot.sources"]
+NEWSPIDER_MODULE = "newsbot.sources"
+
+# --- newsbot ----------------------------------------------------------------
+# Directory of the Jekyll site the posts go to (``_posts/`` and ``assets/`` inside).
+NEWSBOT_OUTPUT = "output"
+# SQLite file with what was seen and posted; empty = ``<NEWSBOT_OUTPUT>/.newsbot/state.sqlite3``.
+NEWSBOT_STATE = ""
+# ``download`` (store the lead image under assets/img/posts/), ``remote`` (link the
+# source's image URL) or ``brand`` (always the brand image below).
+NEWSBOT_IMAGE_MODE = "download"
+# Where posts link their readers and what they call the site (seed post values).
+NEWSBOT_BRAND = "koreablockchain"
+NEWSBOT_SITE_URL = "https://newsdao.kr"
+NEWSBOT_BRAND_IMAGE = "/assets/img/newsdao_breakingnews.jpg"
+# Post templates; ``{brand}``, ``{site_url}``, ``{image}``, ``{source}``, ``{source_url}``
+# and ``{title}`` are filled in (values are HTML-escaped where they land in HTML).
+NEWSBOT_FEATURE_HEADING = "## {brand} 실시간 뉴스 속보입니다."
+NEWSBOT_IMAGE_PARAGRAPH = '<p><img src="{image}" alt="{brand} 속보" /></p>'
+NEWSBOT_ATTRIBUTION = '<p>원문: <a href="{source_url}">{source}</a></p>'
+NEWSBOT_FOOTER = '실시간 뉴스 속보는, <a href="{site_url}" rel="dofollow">{site_url}</a>'
+# Appended to the excerpt of Korean posts (empty to leave it out).
+NEWSBOT_SUMMARY_NOTE = "*이 요약문은 150자로 요약되었습니다."
+# Longest excerpt, in characters (spaces included).
+NEWSBOT_EXCERPT_LENGTH = 150
+# Time zone for sources that give dates without an offset and are not Korean.
+NEWSBOT_DEFAULT_TIMEZONE = "UTC"
+# Contact URL put in the User-Agent so site owners can reach the operator.
+NEWSBOT_CONTACT_URL = "https://github.com/newsbot/newsbot"
+
+# --- politeness -------------------------------------------------------------
+ROBOTSTXT_OBEY = True
+ROBOTSTXT_USER_AGENT = "newsbot"
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.useragent.UserAgentMiddleware": None,
+    "newsbot.middlewares.ContactUserAgentMiddleware": 500,
+}
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.25
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+RETRY_TIMES = 2
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+# --- pipeline ---------------------------------------------------------------
+ITEM_PIPELINES = {
+    "newsbot.pipelines.validate_article.ValidateArticlePipeline": 100,
+    "newsbot.pipelines.normalize_fields.NormalizeFieldsPipeline": 200,
+    "newsbot.pipelines.absolutize_urls.AbsolutizeUrlsPipeline": 250,
+    "newsbot.pipelines.sanitize_body.SanitizeBodyPipeline": 300,
+    "newsbot.pipelines.build_excerpt.BuildExcerptPipeline": 400,
+    "newsbot.pipelines.download_image.DownloadImagePipeline": 500,
+    "newsbot.pipelines.choose_image.ChooseImagePipeline": 550,
+    "newsbot.pipelines.write_post.WritePostPipeline": 900,
+}
+IMAGES_MIN_WIDTH = 200
+IMAGES_MIN_HEIGHT = 120
+IMAGES_THUMBS = {"card": (480, 270)}
+IMAGES_EXPIRES = 3650
+
+LOG_LEVEL = "INFO"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"

@@ -1,0 +1,26 @@
+"""Any feed or sitemap: ``scrapy crawl feed -a url=https://example.com/rss.xml``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from newsbot.sources.base import NewsSpider
+
+
+class FeedSpider(NewsSpider):
+    """Reads the feeds given with ``-a url=`` (several separated by commas or spaces).
+
+    Optional: ``-a source="Publisher name"``, ``-a timezone=Asia/Seoul``, ``-a limit=N``.
+    """
+
+    name = "feed"
+
+    def __init__(
+        self, *args: Any, url: str = "", source: str = "", timezone: str = "", **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.feeds = [part for part in url.replace(",", " ").split() if part]
+        if not self.feeds:
+            raise ValueError("the feed spider needs a feed or sitemap: scrapy crawl feed -a url=URL")
+        self.source_name = source
+        self.timezone = timezone

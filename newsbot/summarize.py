@@ -1,0 +1,160 @@
+"""Excerpts: whole sentences from the article, chosen by TextRank, at most N characters.
+
+Korean is split into sentences and words with kiwipiepy; other languages with
+a punctuation rule that knows common abbreviations. Sentences are ranked by
+TextRank over word overlap, with a small bonus for the lead (news puts the
+essentials first), then the best that fit are kept in article order.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+
+from newsbot.extract import korean
+from newsbot.extract.body import normalize_space
+from newsbot.fragments import parse_fragment
+from newsbot.text import plain_text
+
+ELLIPSIS = "…"
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？])[\"'”’»)\]]*\s+(?=[\"'“‘«(\[]?[A-Z0-9À-ÖØ-Þ\u0400-\u042f\u0600-\u06ff\u4e00-\u9fff])")
+_ABBREVIATION = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Dr|Prof|Sr|Jr|St|Gen|Gov|Sen|Rep|Lt|Col|Sgt|Capt|Inc|Ltd|Co|Corp|No|vs|etc|U\.S|U\.K|U\.N|E\.U|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|[A-Z])\.$"
+)
+_WORD = re.compile(r"\w{2,}", re.UNICODE)
+_KOREAN_CONTENT_TAGS = ("NNG", "NNP", "NNB", "VV", "VA", "SL", "SN", "XR")
+MIN_SENTENCE_CHARS = 15
+# A whole sentence ends in final punctuation, maybe inside quotes: not a kicker like "가난에 일한 ‘소년공’".
+_SENTENCE_FINAL = re.compile(r"[.!?。！？…][\"'”’»)\]]*$")
+# "LA CROSSE, Wis. (AP) — ", "WASHINGTON (Reuters) - ", "SEOUL, May 30 (Yonhap) -- "
+_WIRE_DATELINE = re.compile(
+    r"^\s*[A-Z][A-Za-z .,'’-]{1,60}\((?:AP|Reuters|AFP|Yonhap|UPI|Bloomberg|dpa|Xinhua|Kyodo)\)\s*(?:—|–|-{1,2})\s*"
+)
+
+
+@lru_cache(maxsize=1)
+def _kiwi():
+    from kiwipiepy import Kiwi  # loaded on the first Korean text only: it is large
+
+    return Kiwi()
+
+
+def split_sentences(text: str, language: str = "") -> list[str]:
+    """Sentences of ``text`` (paragraphs separated by newlines), in order."""
+    sentences: list[str] = []
+    is_korean = language == "ko" or korean.is_korean(text)
+    for paragraph in text.split("\n"):
+        paragraph = paragraph.strip()
+        if not paragraph:
+            continue
+        if is_korean and korean.HANGUL.search(paragraph):
+            sentences.extend(sentence.text.strip() for sentence in _kiwi().split_into_sents(paragraph))
+        else:
+            sentences.extend(_split_western(paragraph))
+    return [sentence for sentence in sentences if sentence]
+
+
+def _split_western(paragraph: str) -> list[str]:
+    pieces: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(paragraph):
+        candidate = paragraph[start : match.start()].strip()
+        if _ABBREVIATION.search(candidate):
+            continue
+        pieces.append(candidate)
+        start = match.end()
+    pieces.append(paragraph[start:].strip())
+    return pieces
+
+
+def _words(sentence: str, is_korean: bool) -> set[str]:
+    if is_korean:
+        return {token.form for token in _kiwi().tokenize(sentence) if token.tag in _KOREAN_CONTENT_TAGS}
+    return {word.lower() for word in _WORD.findall(sentence)}
+
+
+def _textrank(word_sets: list[set[str]], damping: float = 0.85, iterations: int = 30) -> list[float]:
+    size = len(word_sets)
+    weights = [[0.0] * size for _ in range(size)]
+    for i in range(size):
+        for j in range(i + 1, size):
+            shared = len(word_sets[i] & word_sets[j])
+            if shared and len(word_sets[i]) > 1 and len(word_sets[j]) > 1:
+                weight = shared / (math.log(len(word_sets[i])) + math.log(len(word_sets[j])))
+                weights[i][j] = weights[j][i] = weight
+    totals = [sum(row) or 1.0 for row in weights]
+    scores = [1.0] * size
+    for _ in range(iterations):
+        scores = [
+            (1 - damping) + damping * sum(weights[j][i] / totals[j] * scores[j] for j in range(size))
+            for i in range(size)
+        ]
+    return scores
+
+
+def article_paragraphs(body_html: str) -> str:
+    """The body's running text, one paragraph per line: no headings, captions or tables."""
+    fragment = parse_fragment(body_html)
+    if fragment is None:
+        return ""
+    lines: list[str] = []
+    for paragraph in fragment.iter("p", "blockquote"):
+        if any(ancestor.tag in ("figure", "table", "blockquote") for ancestor in paragraph.iterancestors()):
+            continue
+        if paragraph.tag == "blockquote" and paragraph.find(".//p") is not None:
+            continue
+        text = normalize_space(paragraph.text_content())
+        if text:
+            lines.append(text)
+    if lines:
+        lines[0] = _WIRE_DATELINE.sub("", lines[0], count=1)
+    return "\n".join(lines)
+
+
+def candidate_sentences(body_text: str, language: str = "") -> list[str]:
+    """Sentences fit for a summary: no dateline, byline, credit, copyright or fragment."""
+    is_korean = language == "ko" or korean.is_korean(body_text)
+    kept: list[str] = []
+    for sentence in split_sentences(body_text, language):
+        if is_korean:
+            sentence = korean.strip_dateline(sentence)
+            if korean.is_boilerplate_line(sentence):
+                continue
+        sentence = plain_text(sentence)
+        if len(sentence) >= MIN_SENTENCE_CHARS and _SENTENCE_FINAL.search(sentence) and sentence not in kept:
+            kept.append(sentence)
+    return kept
+
+
+def summarize(body_text: str, max_length: int = 150, language: str = "") -> str:
+    """At most ``max_length`` characters of whole, top-ranked sentences, in article order."""
+    sentences = candidate_sentences(body_text, language)
+    if not sentences:
+        fallback = plain_text(body_text)
+        return shorten(fallback, max_length) if fallback else ""
+    is_korean = language == "ko" or korean.is_korean(body_text)
+    scores = _textrank([_words(sentence, is_korean) for sentence in sentences])
+    ranked = sorted(
+        range(len(sentences)), key=lambda index: scores[index] * (1.0 + 1.0 / (1 + index)), reverse=True
+    )
+    chosen: list[int] = []
+    length = -1
+    for index in ranked:
+        added = len(sentences[index]) + 1
+        if length + added <= max_length:
+            chosen.append(index)
+            length += added
+    if not chosen:
+        return shorten(sentences[ranked[0]], max_length)
+    return " ".join(sentences[index] for index in sorted(chosen))
+
+
+def shorten(text: str, max_length: int) -> str:
+    """``text`` cut at a word boundary with an ellipsis so the result fits ``max_length``."""
+    if len(text) <= max_length:
+        return text
+    cut = text[: max_length - len(ELLIPSIS)]
+    if " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:·-") + ELLIPSIS

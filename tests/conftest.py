@@ -1,0 +1,55 @@
+"""Shared fixtures: the saved real pages, a local server for them, and a crawl runner."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from newsbot.devserver import LocalServer, LocalSite, load_saved_pages
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PAGES = FIXTURES / "pages"
+PROJECT_ROOT = Path(__file__).parent.parent
+
+
+def manifest() -> list[dict]:
+    return json.loads((PAGES / "manifest.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def saved_site() -> LocalSite:
+    return load_saved_pages(PAGES)
+
+
+@pytest.fixture
+def served(saved_site: LocalSite):
+    with LocalServer(saved_site) as url:
+        yield saved_site, url
+
+
+def run_crawl(output: Path, feed_url: str, *settings: str, timeout: int = 240) -> subprocess.CompletedProcess:
+    """A real ``scrapy crawl feed`` in a child process (Twisted's reactor cannot restart in one)."""
+    command = [
+        sys.executable, "-m", "scrapy", "crawl", "feed", "-a", f"url={feed_url}",
+        "-s", f"NEWSBOT_OUTPUT={output}", "-s", "NEWSBOT_IMAGE_MODE=remote",
+        "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "LOG_LEVEL=INFO",
+    ]
+    for setting in settings:
+        command += ["-s", setting]
+    return subprocess.run(
+        command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=timeout, env={**os.environ, "PYTHONUNBUFFERED": "1"}
+    )
+
+
+def read_post(path: Path) -> tuple[dict, str]:
+    """Front matter (parsed by a YAML parser) and body of a post file."""
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("---\n"), path
+    _, matter, body = text.split("---\n", 2)
+    return yaml.safe_load(matter), body

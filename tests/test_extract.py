@@ -1,0 +1,83 @@
+"""Extraction on real saved pages: library call and ``newsbot extract`` command."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+
+from conftest import PAGES, manifest
+from newsbot import extract_article
+
+KOREAN_PAGES = {
+    "fundus-kr-HankookIlbo_2025_05_15.html.gz": (
+        "왜 경상도, 전라도 나눠서 싸우나... DJ 고향에서 '국민 통합' 외친 이재명",  # fundus' ground truth
+        "2025-05-15T20:00",
+    ),
+    "fundus-kr-HankookIlbo_2026_01_29.html.gz": (
+        "장동혁, 한동훈 제명했지만… '윤 어게인' 절연 ·외연 확장 부담 커졌다",
+        "2026-01-29T18:40",
+    ),
+    "fundus-kr-MBN_2025_06_03.html.gz": ("‘흙수저’ 소년공이 쏘아올린 정치 신화", "2025-06-04T02:37"),
+    "goose3-donga_korean.html.gz": ("[CEO&]창의적 열정과 소통, 초일류 시험인증 기업이 간다", "2013-10-24T03:00"),
+}
+
+
+def _page(name: str) -> tuple[bytes, str]:
+    entry = next(entry for entry in manifest() if entry["file"] == name)
+    return gzip.decompress((PAGES / name).read_bytes()), entry["url"]
+
+
+@pytest.mark.parametrize("entry", manifest(), ids=lambda entry: entry["file"])
+def test_every_saved_page_gives_its_true_title_and_day(entry):
+    article = extract_article(gzip.decompress((PAGES / entry["file"]).read_bytes()), entry["url"])
+    if entry["title"]:
+        assert " ".join(article.title.split()) == entry["title"]
+    assert article.published[:10] == entry["published_day"]
+    assert re.search(r"[+-]\d\d:\d\d$", article.published)
+    assert len(article.body_text) > 200 and article.body_html.strip()
+    assert article.language and article.source
+
+
+@pytest.mark.parametrize("name", sorted(KOREAN_PAGES))
+def test_korean_pages_headline_minute_in_kst_and_clean_body(name):
+    html, url = _page(name)
+    article = extract_article(html, url)
+    title, minute = KOREAN_PAGES[name]
+    assert article.title == title
+    assert article.published.startswith(minute) and article.published.endswith("+09:00")
+    assert article.language == "ko"
+    assert not re.search(r"\S+@\S+\.\w+", article.body_text)
+    assert "무단 전재" not in article.body_text and "무단전재" not in article.body_text
+    assert not re.search(r"^\s*[(\[]\S+=\S+[)\]]", article.body_text)
+
+
+def test_extract_command_prints_the_article_as_json(tmp_path):
+    name = "fundus-us-APNews_2024_09_03.html.gz"
+    _, url = _page(name)
+    result = subprocess.run(
+        [sys.executable, "-m", "newsbot.cli", "extract", str(PAGES / name), "--url", url],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["title"] == "The presidential campaigns brace for a sprint to Election Day"
+    assert data["published"] == "2024-09-03T04:03:19+00:00"
+    assert data["authors"] == ["STEVE PEOPLES", "THOMAS BEAUMONT", "AMELIA THOMSON-DEVEAUX"]
+    assert data["categories"] == ["Politics"]
+    assert data["image_url"].startswith("https://dims.apnews.com/")
+    assert data["language"] == "en"
+    assert "After a summer of historic tumult" in data["body_text"]
+    for field in ("url", "source", "modified", "description", "body_html"):
+        assert data[field]
+
+
+@pytest.mark.parametrize("junk", [b"", b"\x00\x01\x02binary", b"<html></html>", "<p>".encode() * 10000, b"\xff\xfe<html>"])
+def test_unusable_input_gives_empty_article_with_a_reason(junk):
+    article = extract_article(junk, "https://example.org/x")
+    assert not article.body_text
+    assert article.extraction_notes

@@ -1,0 +1,86 @@
+"""The Jekyll writer against golden files, with titles that try to break YAML and Liquid."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+import yaml
+
+from newsbot.exporters.jekyll import PostTemplate, post_filename, render_post, slugify
+from newsbot.items import Article
+from itemadapter import ItemAdapter
+
+GOLDEN = Path(__file__).parent / "golden"
+
+CASES = {
+    "yaml-breakers": Article(
+        url="https://www.yna.co.kr/view/AKR20250530000100001",
+        source="연합뉴스",
+        title="속보: # 'quoted' \"double\" --- next line\n두 번째 줄",
+        published="2025-05-30T20:15:00+09:00",
+        timezone="Asia/Seoul",
+        language="ko",
+        categories=["News", "정치"],
+        excerpt="김정은 위원장이 러시아 국방차관을 접견했다. 양측은 군사협력을 논의했다.",
+        body_html="<h2>소제목</h2><p>본문 첫 문단입니다.</p><table><tr><td>표</td></tr></table>",
+        image="/assets/img/posts/abc.jpg",
+    ),
+    "liquid-and-markdown": Article(
+        url="https://apnews.com/article/liquid-1",
+        source="AP News",
+        title="{{ site.secret }} and {% raw %} tags: [link](javascript:alert(1))",
+        published="2024-09-03T04:03:19+00:00",
+        timezone="UTC",
+        language="en",
+        categories=["News", "Politics"],
+        excerpt="Costs {{ 5 | plus: 1 }} dollars; see [here](javascript:alert(1)) and *stars*.",
+        body_html="<p>Template {{ page.title }} and {% endraw %}{% include x.html %} stay text.</p>",
+        image="",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_post_matches_golden_file(name):
+    rendered = render_post(CASES[name], PostTemplate())
+    golden = GOLDEN / f"{name}.md"
+    if os.environ.get("NEWSBOT_UPDATE_GOLDEN"):
+        golden.write_text(rendered, encoding="utf-8")
+    assert rendered == golden.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_front_matter_parses_back_to_the_same_text(name):
+    article = CASES[name]
+    matter = yaml.safe_load(render_post(article, PostTemplate()).split("---\n")[1])
+    assert matter["title"] == " ".join(article.title.split())
+    assert matter["categories"][0] == "News"
+    assert matter["excerpt"].startswith(article.excerpt)
+    assert matter["source_url"] == article.url
+
+
+def test_korean_post_carries_the_seed_note_after_the_summary():
+    matter = yaml.safe_load(render_post(CASES["yaml-breakers"], PostTemplate()).split("---\n")[1])
+    assert matter["excerpt"].endswith("*이 요약문은 150자로 요약되었습니다.")
+    assert matter["feature_text"].startswith("## koreablockchain 실시간 뉴스 속보입니다.\n\n김정은")
+
+
+def test_body_braces_cannot_reach_liquid():
+    body = render_post(CASES["liquid-and-markdown"], PostTemplate()).split("---\n", 2)[2]
+    assert "{{" not in body and "{%" not in body
+    assert "&#123;&#123; page.title &#125;&#125;" in body
+
+
+def test_file_name_is_dated_in_source_zone_ascii_bounded_and_stable():
+    article = CASES["yaml-breakers"]
+    name = post_filename(ItemAdapter(article))
+    assert name.startswith("2025-05-30-") and name.endswith(".md")
+    assert set(name[:-3]) <= set("abcdefghijklmnopqrstuvwxyz0123456789-")
+    assert name == post_filename(ItemAdapter(article))
+    late = Article(**{**article.__dict__, "published": "2025-05-30T23:30:00+00:00"})
+    assert post_filename(ItemAdapter(late)).startswith("2025-05-31-")  # 08:30 next day in Seoul
+    assert len(post_filename(ItemAdapter(Article(**{**article.__dict__, "title": "word " * 200})))) < 100
+    assert slugify("!!!") == ""
+    assert "article-" in post_filename(ItemAdapter(Article(**{**article.__dict__, "title": "!!!"})))
