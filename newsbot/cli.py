@@ -106,6 +106,26 @@ def demo(pages: str, overrides: list[str]) -> int:
         return crawl(["feed"], {"url": f"{base_url}/feed.xml"}, ["NEWSBOT_IMAGE_MODE=remote", *overrides])
 
 
+def smoke(source: str, overrides: list[str]) -> int:
+    """Live check for users with network: crawl one current article of ``source`` and validate its post."""
+    import tempfile
+
+    import yaml
+
+    with tempfile.TemporaryDirectory(prefix="newsbot-smoke-") as output:
+        status = crawl([source], {"limit": "1"}, [f"NEWSBOT_OUTPUT={output}", "NEWSBOT_IMAGE_MODE=remote", *overrides])
+        posts = sorted(Path(output, "_posts").glob("*.md"))
+        if not posts:
+            print(f"smoke {source}: FAILED, no post written", file=sys.stderr)
+            return EXIT_SOURCE_FAILED
+        matter = yaml.safe_load(posts[0].read_text(encoding="utf-8").split("---\n")[1])
+        problems = [key for key in ("title", "excerpt", "image", "date", "source_url") if not matter.get(key)]
+        if matter.get("categories", [None])[0] != "News":
+            problems.append("categories")
+        print(f"smoke {source}: {'FAILED ' + ', '.join(problems) if problems else 'ok'}: {matter.get('title')!r} {matter.get('date')}")
+        return EXIT_SOURCE_FAILED if problems else status
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="newsbot", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -119,11 +139,16 @@ def main(argv: list[str] | None = None) -> int:
     demo_parser = commands.add_parser("demo", help="crawl the bundled real pages from a local server")
     demo_parser.add_argument("--pages", default="tests/fixtures/pages")
     demo_parser.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE")
+    smoke_parser = commands.add_parser("smoke", help="live check: crawl one current article of a source (needs network)")
+    smoke_parser.add_argument("source")
+    smoke_parser.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE")
     options = parser.parse_args(argv)
     if options.command == "crawl":
         return crawl(options.spiders, _pairs(options.arguments), options.settings)
     if options.command == "extract":
         return extract(options.file, options.url)
+    if options.command == "smoke":
+        return smoke(options.source, options.settings)
     return demo(options.pages, options.settings)
 
 

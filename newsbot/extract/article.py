@@ -15,6 +15,7 @@ from newsbot.extract.body import extract_body, normalize_space
 from newsbot.extract.html import decode_html, parse_html
 from newsbot.extract.structured import StructuredData, image_urls, names, read_structured_data, text_value
 from newsbot.extract.titles import clean_title, title_from_heading
+from newsbot.images import is_unwanted_image
 from newsbot.items import Article
 
 logger = logging.getLogger(__name__)
@@ -93,7 +94,7 @@ def extract_article(
     article.modified = dates.to_iso(
         (node.get("dateModified") if node else None) or data.first(*_MODIFIED_META) or None, article.timezone
     )
-    article.authors = _authors(node, data)
+    article.authors = [name for name in _authors(node, data) if name not in site_names]
     article.categories = _categories(node, data)
     article.description = normalize_space(
         (text_value(node.get("description")) if node else "")
@@ -181,10 +182,13 @@ def _authors(node: dict, data: StructuredData) -> list[str]:
                 break
     cleaned: list[str] = []
     for name in found:
-        name = normalize_space(name)
+        name = _REPORTER_TITLE.sub("", normalize_space(name))
         if name and len(name) < 80 and name not in cleaned:
             cleaned.append(name)
     return cleaned
+
+
+_REPORTER_TITLE = re.compile(r"\s*(?:기자|특파원|선임기자|객원기자|인턴기자)$")
 
 
 def _categories(node: dict, data: StructuredData) -> list[str]:
@@ -204,7 +208,7 @@ def _image(node: dict, data: StructuredData, url: str) -> str:
     candidates = image_urls(node.get("image")) if node else []
     candidates += [data.first("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src")]
     for candidate in candidates:
-        if candidate and not candidate.startswith("data:"):
+        if candidate and not candidate.startswith("data:") and not is_unwanted_image(candidate):
             absolute = urljoin(url, candidate)
             if absolute.startswith(("http://", "https://")):
                 return absolute

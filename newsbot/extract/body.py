@@ -23,7 +23,8 @@ _BOILERPLATE = re.compile(
     r"|related (?:articles?|stories|coverage)\b.*|most read\b.*|recommended\b.*|you may also like.*"
     r"|sign up (?:for|to)\b.*newsletter.*|subscribe to (?:our|the)\b.*|follow us on\b.*"
     r"|share (?:this|on)\b.*|click here to\b.*|download (?:the|our) app\b.*"
-    r"|get the latest\b.*(?:app|newsletter).*|continue reading\b.*|watch:.*)\s*$",
+    r"|get the latest\b.*(?:app|newsletter).*|continue reading\b.*|watch:.*|\(end\)|keywords|tags|topics"
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)\s*$",
     re.IGNORECASE,
 )
 _SPACE = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u3000]+")
@@ -165,7 +166,7 @@ def clean_fragment(body: lxml.html.HtmlElement, title: str = "") -> None:
         if title and element.tag in _HEADINGS | {"p"} and text == normalize_space(title):
             element.drop_tree()
             continue
-        if _BOILERPLATE.match(text) and len(text) < 120:
+        if len(text) < 120 and all(_BOILERPLATE.match(line) for line in text.split("\n") if line.strip()):
             element.drop_tree()
             continue
         if is_korean:
@@ -191,6 +192,15 @@ def _link_density(element: lxml.html.HtmlElement) -> float:
     return linked / len(text)
 
 
+def _is_teaser_list(element: lxml.html.HtmlElement) -> bool:
+    """A list of short items that each carry a link or a thumbnail: related stories, not prose."""
+    items = element.findall("li") if element.tag in ("ul", "ol") else []
+    return len(items) >= 2 and all(
+        len(normalize_space(item.text_content())) < 160 and item.find(".//a") is not None or item.find(".//img") is not None
+        for item in items
+    )
+
+
 def prune_trailing_links(body: lxml.html.HtmlElement) -> None:
     """Drop the link lists, lone images and short link lines after the article's last paragraph.
 
@@ -201,7 +211,7 @@ def prune_trailing_links(body: lxml.html.HtmlElement) -> None:
         text = normalize_space(last.text_content())
         is_links = last.tag in ("ul", "ol", "p", "div") and _link_density(last) > 0.5
         is_bare_image = not text and last.tag in ("img", "figure", "ul", "ol", "div")
-        if not (is_links or is_bare_image):
+        if not (is_links or is_bare_image or _is_teaser_list(last)):
             break
         last.drop_tree()
 
