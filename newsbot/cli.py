@@ -120,7 +120,7 @@ def smoke(source: str, overrides: list[str]) -> int:
             return EXIT_SOURCE_FAILED
         matter = yaml.safe_load(posts[0].read_text(encoding="utf-8").split("---\n")[1])
         problems = [key for key in ("title", "excerpt", "image", "date", "source_url") if not matter.get(key)]
-        if matter.get("categories", [None])[0] != "News":
+        if (matter.get("categories") or [None])[0] != "News":
             problems.append("categories")
         print(f"smoke {source}: {'FAILED ' + ', '.join(problems) if problems else 'ok'}: {matter.get('title')!r} {matter.get('date')}")
         return EXIT_SOURCE_FAILED if problems else status

@@ -196,7 +196,8 @@ def _is_teaser_list(element: lxml.html.HtmlElement) -> bool:
     """A list of short items that each carry a link or a thumbnail: related stories, not prose."""
     items = element.findall("li") if element.tag in ("ul", "ol") else []
     return len(items) >= 2 and all(
-        len(normalize_space(item.text_content())) < 160 and item.find(".//a") is not None or item.find(".//img") is not None
+        len(normalize_space(item.text_content())) < 160
+        and (item.find(".//a") is not None or item.find(".//img") is not None)
         for item in items
     )
 
