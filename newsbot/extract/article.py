@@ -182,13 +182,10 @@ def _authors(node: dict, data: StructuredData) -> list[str]:
                 break
     cleaned: list[str] = []
     for name in found:
-        name = _REPORTER_TITLE.sub("", normalize_space(name))
+        name = korean.strip_reporter_title(normalize_space(name))
         if name and len(name) < 80 and name not in cleaned:
             cleaned.append(name)
     return cleaned
-
-
-_REPORTER_TITLE = re.compile(r"\s*(?:기자|특파원|선임기자|객원기자|인턴기자)$")
 
 
 def _categories(node: dict, data: StructuredData) -> list[str]:

@@ -43,6 +43,8 @@ PROMO = re.compile(
     r"|(?:구독하세요|제보는\s*카카오톡|앱\s*설치|무료\s*구독|구독\s*신청|네이버\s*채널|뉴스레터\s*(?:신청|구독)|기사\s*제보"
     r"|URL이\s*복사되었습니다|공유하기|기사\s*스크랩|글자\s*크기)",
 )
+# "신현주 기자" as an author name: the job title is not part of the name.
+_REPORTER_TITLE = re.compile(r"\s*(?:기자|특파원|선임기자|객원기자|인턴기자)$")
 # " | 연합뉴스", " - 한국일보", " : 네이트 뉴스" at the end of a headline.
 TITLE_SUFFIX_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " : ", " · ", " < ", " > ", "ㅣ", "|", "-", "::")
 
@@ -70,3 +72,8 @@ def strip_dateline(text: str) -> str:
     """Remove a leading wire dateline and byline, and reporter e-mail addresses."""
     text = DATELINE.sub("", text, count=1)
     return EMAIL.sub("", text).strip() if "@" in text else text
+
+
+def strip_reporter_title(name: str) -> str:
+    """``홍길동 기자`` -> ``홍길동``."""
+    return _REPORTER_TITLE.sub("", name)
