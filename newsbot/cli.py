@@ -15,6 +15,7 @@ logger = logging.getLogger(__name__)
 EXIT_OK = 0
 EXIT_SOURCE_FAILED = 1
 EXIT_USAGE = 2
+EXIT_LOCKED = 3
 
 
 def _settings(overrides: list[str]):
@@ -53,16 +54,33 @@ def source_failures(stats: dict) -> list[str]:
 
 
 def crawl(spiders: list[str], arguments: dict[str, str], overrides: list[str]) -> int:
-    """Run ``spiders`` (all enabled sources when empty) in one process; the exit status for cron."""
-    from scrapy.crawler import CrawlerProcess
+    """Run ``spiders`` (all enabled sources when empty) under the run lock; the exit status for cron."""
+    from newsbot.runlock import LockHeld, RunLock, default_lock_path
 
     settings = _settings(overrides)
+    lock_path = settings.get("NEWSBOT_LOCK") or default_lock_path(settings.get("NEWSBOT_OUTPUT", "output"))
+    try:
+        with RunLock(lock_path):
+            return _crawl_locked(settings, spiders, arguments)
+    except LockHeld as exc:
+        print(f"newsbot: {exc}; not starting a second run", file=sys.stderr)
+        return EXIT_LOCKED
+
+
+def _crawl_locked(settings, spiders: list[str], arguments: dict[str, str]) -> int:
+    from scrapy.crawler import CrawlerProcess
+
+    from newsbot.report import SourceReport, format_table, write_json
+    from newsbot.state import default_state_path
+
+    if settings.get("NEWSBOT_LOG_FILE"):
+        settings.set("LOG_FILE", settings.get("NEWSBOT_LOG_FILE"), priority="cmdline")
     process = CrawlerProcess(settings)
-    names = spiders or settings.getlist("NEWSBOT_SOURCES") or ["yonhap", "newsis", "news1"]
+    names = spiders or settings.getlist("NEWSBOT_SOURCES")
     known = set(process.spider_loader.list())
     unknown = [name for name in names if name not in known]
-    if unknown:
-        print(f"newsbot: unknown source(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}", file=sys.stderr)
+    if unknown or not names:
+        print(f"newsbot: unknown source(s): {', '.join(unknown) or '(none)'}; known: {', '.join(sorted(known))}", file=sys.stderr)
         return EXIT_USAGE
     crawlers = []
     for name in names:
@@ -70,15 +88,17 @@ def crawl(spiders: list[str], arguments: dict[str, str], overrides: list[str]) -
         crawlers.append(crawler)
         process.crawl(crawler, **arguments)
     process.start()
-    status = EXIT_OK
+    reports = []
     for crawler in crawlers:
         stats = crawler.stats.get_stats()
         failures = source_failures(stats)
-        new, updated = stats.get("newsbot/write/new", 0), stats.get("newsbot/write/updated", 0)
         if failures:
-            status = EXIT_SOURCE_FAILED
             logger.error("source %s failed: %s", crawler.spider.name, "; ".join(failures))
-        print(f"{crawler.spider.name}: {new} new, {updated} updated" + (f" FAILED: {'; '.join(failures)}" if failures else ""))
+        reports.append(SourceReport.from_stats(crawler.spider.name, stats, failures))
+    status = EXIT_SOURCE_FAILED if any(report.failures for report in reports) else EXIT_OK
+    print(format_table(reports))
+    state_path = settings.get("NEWSBOT_STATE") or default_state_path(settings.get("NEWSBOT_OUTPUT", "output"))
+    write_json(os.path.join(os.path.dirname(state_path), "last-run.json"), reports, status)
     return status
 
 

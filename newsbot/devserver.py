@@ -7,11 +7,13 @@ and ``/feed.xml`` lists them as RSS 2.0, so a real crawl runs with no network.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from email.utils import format_datetime
-from datetime import datetime, timezone
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Callable
@@ -28,6 +30,8 @@ class SavedPage:
     body: bytes
     content_type: str = "text/html; charset=utf-8"
     title: str = ""
+    modified: str = "2026-01-01T00:00:00+00:00"
+    """Change date the sitemap gives for the page (``<lastmod>``)."""
 
 
 @dataclass
@@ -38,16 +42,30 @@ class LocalSite:
     requests: list[str] = field(default_factory=list)
     """Every path requested, in order (tests count article fetches with it)."""
     handlers: dict[str, Callable[[BaseHTTPRequestHandler], None]] = field(default_factory=dict)
+    delay: float = 0.0
+    """Seconds every article page takes to arrive (to crawl slowly enough to interrupt)."""
 
     def add(self, page: SavedPage) -> None:
         self.pages[page.path] = page
 
+    def sitemap(self, base_url: str) -> bytes:
+        """A sitemap listing every page with its ``<lastmod>``."""
+        urls = "".join(
+            f"<url><loc>{escape(base_url + path)}</loc><lastmod>{page.modified}</lastmod></url>"
+            for path, page in self.pages.items()
+            if page.content_type.startswith("text/html")
+        )
+        return (
+            '<?xml version="1.0" encoding="utf-8"?>'
+            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
+        ).encode("utf-8")
+
     def feed(self, base_url: str) -> bytes:
         """RSS 2.0 listing every page."""
-        now = format_datetime(datetime.now(timezone.utc))
         items = "".join(
             f"<item><title>{escape(page.title)}</title><link>{escape(base_url + path)}</link>"
-            f"<guid>{escape(base_url + path)}</guid><pubDate>{now}</pubDate></item>"
+            f"<guid>{escape(base_url + path)}</guid>"
+            f"<pubDate>{format_datetime(datetime.fromisoformat(page.modified))}</pubDate></item>"
             for path, page in self.pages.items()
             if page.content_type.startswith("text/html")
         )
@@ -77,17 +95,31 @@ def _handler_for(site: LocalSite) -> type[BaseHTTPRequestHandler]:
             if self.path in site.handlers:
                 site.handlers[self.path](self)
                 return
+            host = self.headers.get("Host", "127.0.0.1")
             if self.path == "/feed.xml":
-                host = self.headers.get("Host", "127.0.0.1")
-                self._send(200, site.feed(f"http://{host}"), "application/rss+xml; charset=utf-8")
+                self._send_feed(site.feed(f"http://{host}"), "application/rss+xml; charset=utf-8")
+            elif self.path == "/sitemap.xml":
+                self._send_feed(site.sitemap(f"http://{host}"), "application/xml; charset=utf-8")
             elif self.path in site.pages:
+                if site.delay:
+                    time.sleep(site.delay)
                 page = site.pages[self.path]
                 self._send(200, page.body, page.content_type)
             else:
                 self._send(404, b"not found", "text/plain")
 
-        def _send(self, status: int, body: bytes, content_type: str) -> None:
+        def _send_feed(self, body: bytes, content_type: str) -> None:
+            """Feeds carry an ETag and answer a matching If-None-Match with 304."""
+            etag = '"' + hashlib.sha1(body).hexdigest() + '"'
+            if self.headers.get("If-None-Match") == etag:
+                self._send(304, b"", content_type, etag)
+            else:
+                self._send(200, body, content_type, etag)
+
+        def _send(self, status: int, body: bytes, content_type: str, etag: str = "") -> None:
             self.send_response(status)
+            if etag:
+                self.send_header("ETag", etag)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()

@@ -33,6 +33,16 @@ NEWSBOT_SUMMARY_NOTE = "*이 요약문은 150자로 요약되었습니다."
 NEWSBOT_EXCERPT_LENGTH = 150
 # Time zone for sources that give dates without an offset and are not Korean.
 NEWSBOT_DEFAULT_TIMEZONE = "UTC"
+# Skip articles published more than this many days ago (0 = no limit).
+NEWSBOT_MAX_AGE_DAYS = 0
+# Lock file that keeps two `newsbot crawl` runs from overlapping; empty = `<NEWSBOT_OUTPUT>/.newsbot/lock`.
+NEWSBOT_LOCK = ""
+# Sources `newsbot crawl` runs when none is named.
+NEWSBOT_SOURCES = ["yonhap", "newsis", "news1"]
+# Append the crawl log to this file (for cron); empty = standard error.
+NEWSBOT_LOG_FILE = ""
+# Draw a live progress line when standard error is a terminal.
+NEWSBOT_PROGRESS = True
 # Contact URL put in the User-Agent so site owners can reach the operator.
 NEWSBOT_CONTACT_URL = "https://github.com/newsbot/newsbot"
 
@@ -68,6 +78,7 @@ ITEM_PIPELINES = {
     "newsbot.pipelines.choose_image.ChooseImagePipeline": 550,
     "newsbot.pipelines.write_post.WritePostPipeline": 900,
 }
+EXTENSIONS = {"newsbot.progress.ProgressLine": 500}
 IMAGES_MIN_WIDTH = 200
 IMAGES_MIN_HEIGHT = 120
 IMAGES_THUMBS = {"card": (480, 270)}

@@ -36,6 +36,11 @@ CREATE TABLE IF NOT EXISTS urls (
     url_key TEXT PRIMARY KEY,
     path TEXT NOT NULL REFERENCES posts(path)
 );
+CREATE TABLE IF NOT EXISTS feeds (
+    url TEXT PRIMARY KEY,
+    etag TEXT NOT NULL DEFAULT '',
+    last_modified TEXT NOT NULL DEFAULT ''
+);
 """
 
 
@@ -115,6 +120,17 @@ class PostState:
                 "INSERT OR REPLACE INTO urls (url_key, path) VALUES (?, ?)",
                 [(url_key(url), path) for url in dict.fromkeys(urls) if url],
             )
+
+    def feed_validators(self, url: str) -> tuple[str, str]:
+        """``(etag, last_modified)`` the feed's server sent last time, for a conditional request."""
+        row = self._db.execute("SELECT etag, last_modified FROM feeds WHERE url = ?", (url,)).fetchone()
+        return (row[0], row[1]) if row else ("", "")
+
+    def record_feed(self, url: str, etag: str, last_modified: str) -> None:
+        """Remember a feed's validators; call once its entries are all handled."""
+        self._db.execute(
+            "INSERT OR REPLACE INTO feeds (url, etag, last_modified) VALUES (?, ?, ?)", (url, etag, last_modified)
+        )
 
     def count(self) -> int:
         """How many posts are recorded."""

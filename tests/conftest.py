@@ -47,6 +47,23 @@ def run_crawl(output: Path, feed_url: str, *settings: str, timeout: int = 240) -
     )
 
 
+FAST = ["-s", "NEWSBOT_IMAGE_MODE=remote", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0"]
+
+
+def newsbot_command(output: Path, feed_url: str, *extra: str) -> list[str]:
+    """``newsbot crawl feed`` with test-speed settings, as cron would run it."""
+    return [
+        sys.executable, "-m", "newsbot.cli", "crawl", "feed", "-a", f"url={feed_url}",
+        "-s", f"NEWSBOT_OUTPUT={output}", *FAST, *extra,
+    ]
+
+
+def run_newsbot(output: Path, feed_url: str, *extra: str, timeout: int = 240) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        newsbot_command(output, feed_url, *extra), cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=timeout
+    )
+
+
 def read_post(path: Path) -> tuple[dict, str]:
     """Front matter (parsed by a YAML parser) and body of a post file."""
     text = path.read_text(encoding="utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta, timezone
 
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
@@ -20,10 +21,12 @@ class NormalizeFieldsPipeline:
     """Makes every text field safe to print and every date ISO 8601 with an offset."""
 
     default_timezone = "UTC"
+    max_age_days = 0.0
 
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
         self.default_timezone = crawler.settings.get("NEWSBOT_DEFAULT_TIMEZONE", self.default_timezone)
+        self.max_age_days = crawler.settings.getfloat("NEWSBOT_MAX_AGE_DAYS", self.max_age_days)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> NormalizeFieldsPipeline:
@@ -47,6 +50,11 @@ class NormalizeFieldsPipeline:
             else:
                 self.stats.inc_value("newsbot/normalize/no_date")
                 raise DropItem(f"no publication date: {adapter.get('url')}")
+        if self.max_age_days > 0:
+            age = datetime.now(timezone.utc) - datetime.fromisoformat(adapter["published"])
+            if age > timedelta(days=self.max_age_days):
+                self.stats.inc_value("newsbot/normalize/too_old")
+                raise DropItem(f"published {age.days} days ago, over NEWSBOT_MAX_AGE_DAYS: {adapter.get('url')}")
         if not adapter["title"]:
             self.stats.inc_value("newsbot/normalize/empty_title")
             raise DropItem(f"headline is empty once markup is removed: {adapter.get('url')}")

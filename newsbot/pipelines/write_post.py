@@ -6,6 +6,7 @@ import hashlib
 import logging
 import os
 import tempfile
+import time
 from pathlib import Path
 
 from itemadapter import ItemAdapter
@@ -18,6 +19,7 @@ from newsbot.state import PostState
 logger = logging.getLogger(__name__)
 
 POSTS_DIR = "_posts"
+STALE_TEMP_SECONDS = 600
 
 
 def content_hash(adapter: ItemAdapter) -> str:
@@ -51,6 +53,11 @@ class WritePostPipeline:
     def open_spider(self) -> None:
         self.posts_dir.mkdir(parents=True, exist_ok=True)
         self.tmp_dir.mkdir(parents=True, exist_ok=True)
+        # Leftovers of a killed run; old enough that no live writer still owns them.
+        cutoff = time.time() - STALE_TEMP_SECONDS
+        for leftover in self.tmp_dir.glob("post-*.tmp"):
+            if leftover.stat().st_mtime < cutoff:
+                leftover.unlink(missing_ok=True)
 
     def process_item(self, item: object) -> object:
         adapter = ItemAdapter(item)

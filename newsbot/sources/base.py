@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterator
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import scrapy
@@ -40,6 +41,14 @@ class NewsSpider(scrapy.Spider):
         super().__init__(*args, **kwargs)
         if limit is not None:
             self.max_articles_per_feed = int(limit)
+        self._feed_validators: dict[str, tuple[str, str]] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        max_age_days = crawler.settings.getfloat("NEWSBOT_MAX_AGE_DAYS", 0)
+        spider.oldest = datetime.now(timezone.utc) - timedelta(days=max_age_days) if max_age_days > 0 else None
+        return spider
 
     def feed_urls(self) -> list[str]:
         """The feeds to read; the generic ``feed`` spider takes them from ``-a url=``."""
@@ -50,7 +59,21 @@ class NewsSpider(scrapy.Spider):
             yield self.feed_request(url)
 
     def feed_request(self, url: str) -> scrapy.Request:
-        return scrapy.Request(url, callback=self.parse_feed, errback=self.feed_failed, meta={"newsbot_feed": True}, dont_filter=True)
+        """A conditional GET: the server may answer 304 when the feed has not changed since the last run."""
+        etag, last_modified = self.state.feed_validators(url)
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        return scrapy.Request(
+            url,
+            callback=self.parse_feed,
+            errback=self.feed_failed,
+            headers=headers,
+            meta={"newsbot_feed": True, "handle_httpstatus_list": [304]},
+            dont_filter=True,
+        )
 
     @property
     def state(self) -> PostState:
@@ -58,6 +81,15 @@ class NewsSpider(scrapy.Spider):
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         stats = self.crawler.stats
+        if response.status == 304:
+            stats.inc_value("newsbot/feed/fetched")
+            stats.inc_value("newsbot/feed/not_modified")
+            logger.info("feed not modified since the last run: %s", response.url)
+            return
+        self._feed_validators[response.request.url] = (
+            response.headers.get("ETag", b"").decode("latin-1"),
+            response.headers.get("Last-Modified", b"").decode("latin-1"),
+        )
         document = parse_feed(response.body, response.url, self.timezone or None)
         if document.kind == "unknown":
             stats.inc_value("newsbot/feed/unparseable")
@@ -72,6 +104,9 @@ class NewsSpider(scrapy.Spider):
         stats.inc_value("newsbot/feed/entries", len(entries))
         for entry in entries:
             if not self.wants(entry):
+                continue
+            if self.oldest and entry.published and datetime.fromisoformat(entry.published) < self.oldest:
+                stats.inc_value("newsbot/feed/too_old")
                 continue
             previous = self.state.lookup(entry.url)
             if previous and not (entry.modified and entry.modified != previous.modified):
@@ -113,6 +148,15 @@ class NewsSpider(scrapy.Spider):
     def adjust_article(self, article: Article, response: Response) -> Article:
         """Hook for per-source fixes of fields the generic chain gets wrong."""
         return article
+
+    def closed(self, reason: str) -> None:
+        """Keep the feeds' validators only after a complete run, so an interrupted one is redone."""
+        stats = self.crawler.stats
+        if reason != "finished" or stats.get_value("newsbot/article/error"):
+            return
+        for url, (etag, last_modified) in self._feed_validators.items():
+            if etag or last_modified:
+                self.state.record_feed(url, etag, last_modified)
 
     def feed_failed(self, failure: Failure) -> None:
         self.crawler.stats.inc_value("newsbot/feed/error")

@@ -1,0 +1,110 @@
+"""Cron-grade runs: incremental, crash-safe, locked, with an exit status and a report cron can act on."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+from conftest import PROJECT_ROOT, newsbot_command, read_post, run_newsbot
+
+
+def _posts(output: Path) -> dict[str, int]:
+    return {path.name: path.stat().st_mtime_ns for path in (output / "_posts").glob("*.md")}
+
+
+def _article_requests(site) -> list[str]:
+    return [path for path in site.requests if path not in ("/sitemap.xml", "/feed.xml", "/robots.txt")]
+
+
+def test_unchanged_sitemap_fetches_nothing_and_a_changed_page_updates_its_post_in_place(tmp_path, served):
+    site, url = served
+    first = run_newsbot(tmp_path, f"{url}/sitemap.xml")
+    assert first.returncode == 0, first.stderr[-2000:]
+    before = _posts(tmp_path)
+    assert len(before) == len(site.pages)
+
+    site.requests.clear()
+    second = run_newsbot(tmp_path, f"{url}/sitemap.xml")
+    assert second.returncode == 0
+    assert _article_requests(site) == []
+    assert _posts(tmp_path) == before
+    report = json.loads((tmp_path / ".newsbot" / "last-run.json").read_text())
+    assert report["exit_status"] == 0 and report["sources"][0]["feeds_not_modified"] == 1
+
+    path, page = next((path, page) for path, page in site.pages.items() if b"historic tumult" in page.body)
+    page.body = page.body.replace(b"After a summer of historic tumult", b"After a summer of historic upheaval")
+    page.modified = "2026-02-01T00:00:00+00:00"
+    site.requests.clear()
+    third = run_newsbot(tmp_path, f"{url}/sitemap.xml")
+    assert third.returncode == 0, third.stderr[-2000:]
+    assert _article_requests(site) == [path]
+    after = _posts(tmp_path)
+    assert set(after) == set(before)
+    changed = [name for name in after if after[name] != before[name]]
+    assert len(changed) == 1
+    _, body = read_post(tmp_path / "_posts" / changed[0])
+    assert "historic upheaval" in body
+    assert json.loads((tmp_path / ".newsbot" / "last-run.json").read_text())["sources"][0]["updated_posts"] == 1
+
+
+def _wait_for(predicate, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_sigkill_mid_run_then_rerun_leaves_every_article_posted_exactly_once(tmp_path, served):
+    site, url = served
+    site.delay = 0.4
+    process = subprocess.Popen(newsbot_command(tmp_path, f"{url}/feed.xml"), cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    assert _wait_for(lambda: len(_posts(tmp_path)) >= 3, 120)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert len(_posts(tmp_path)) < len(site.pages)
+    assert not [path for path in (tmp_path / "_posts").iterdir() if not path.name.endswith(".md")]
+
+    site.delay = 0
+    rerun = run_newsbot(tmp_path, f"{url}/feed.xml")
+    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    posts = sorted((tmp_path / "_posts").glob("*.md"))
+    assert len(posts) == len(site.pages)
+    sources = [read_post(post)[0]["source_url"] for post in posts]
+    assert len(set(sources)) == len(sources)
+
+
+def test_a_second_run_started_meanwhile_exits_at_once_with_its_own_status(tmp_path, served):
+    site, url = served
+    site.delay = 0.3
+    first = subprocess.Popen(newsbot_command(tmp_path, f"{url}/feed.xml"), cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert _wait_for(lambda: (tmp_path / ".newsbot" / "lock").exists() and (tmp_path / ".newsbot" / "lock").read_text().strip(), 60)
+        started = time.monotonic()
+        second = run_newsbot(tmp_path, f"{url}/feed.xml", timeout=60)
+        assert time.monotonic() - started < 15
+        assert second.returncode == 3
+        assert "another newsbot run" in second.stderr and str(first.pid) in second.stderr
+    finally:
+        first.kill()
+        first.wait()
+    # The dead run's lock is taken over.
+    site.delay = 0
+    assert run_newsbot(tmp_path, f"{url}/feed.xml").returncode == 0
+
+
+def test_unreachable_feed_fails_with_a_clear_message(tmp_path):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = run_newsbot(tmp_path, f"http://127.0.0.1:{port}/feed.xml", "-s", "RETRY_TIMES=0")
+    assert result.returncode == 1
+    assert "feed(s) unreachable" in result.stdout
+    assert "feed failed" in result.stderr and "Connection refused" in result.stderr
+    assert json.loads((tmp_path / ".newsbot" / "last-run.json").read_text())["exit_status"] == 1
