@@ -41,6 +41,8 @@ NEWSBOT_LOCK = ""
 NEWSBOT_SOURCES = ["yonhap", "newsis", "news1"]
 # Append the crawl log to this file (for cron); empty = standard error.
 NEWSBOT_LOG_FILE = ""
+# Worker processes for extraction and summaries (-1 = one per core, 0 = in the crawl process).
+NEWSBOT_WORKERS = -1
 # Draw a live progress line when standard error is a terminal.
 NEWSBOT_PROGRESS = True
 # Contact URL put in the User-Agent so site owners can reach the operator.

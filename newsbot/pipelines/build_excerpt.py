@@ -7,6 +7,7 @@ from scrapy.crawler import Crawler
 
 from newsbot.summarize import article_paragraphs, shorten, summarize
 from newsbot.text import plain_text
+from newsbot.workers import WorkerPool
 
 
 class BuildExcerptPipeline:
@@ -17,15 +18,17 @@ class BuildExcerptPipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
         self.max_length = crawler.settings.getint("NEWSBOT_EXCERPT_LENGTH", self.max_length)
+        self.pool = WorkerPool.from_crawler(crawler)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> BuildExcerptPipeline:
         return cls(crawler)
 
-    def process_item(self, item: object) -> object:
+    async def process_item(self, item: object) -> object:
         adapter = ItemAdapter(item)
         text = article_paragraphs(adapter.get("body_html") or "") or adapter.get("body_text") or ""
-        excerpt = summarize(text, self.max_length, adapter.get("language") or "")
+        # In a worker: the Korean tokenizer takes seconds to load and holds the GIL meanwhile.
+        excerpt = await self.pool.run(summarize, text, self.max_length, adapter.get("language") or "")
         if excerpt:
             self.stats.inc_value("newsbot/excerpt/summary")
         else:

@@ -12,11 +12,17 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from newsbot.extract import extract_article
+from newsbot.workers import WorkerPool
 from newsbot.feeds import FeedEntry, parse_feed
 from newsbot.items import Article
 from newsbot.state import PostState
 
 logger = logging.getLogger(__name__)
+
+
+def extract_page(body: bytes, url: str, content_type: str, timezone_name: str | None) -> Article:
+    """:func:`extract_article` with positional arguments, for the worker pool."""
+    return extract_article(body, url, content_type=content_type, timezone=timezone_name)
 
 
 class NewsSpider(scrapy.Spider):
@@ -120,17 +126,18 @@ class NewsSpider(scrapy.Spider):
         """Hook: skip entries a source does not want (videos, galleries); all by default."""
         return True
 
-    def parse_article(self, response: Response, entry: FeedEntry) -> Iterator[Article]:
+    async def parse_article(self, response: Response, entry: FeedEntry) -> AsyncIterator[Article]:
         stats = self.crawler.stats
         if not isinstance(response, TextResponse):
             stats.inc_value("newsbot/article/not_html")
             logger.warning("not an HTML page, skipped: %s", response.url)
             return
-        article = extract_article(
+        article = await WorkerPool.from_crawler(self.crawler).run(
+            extract_page,
             response.body,
             response.url,
-            content_type=response.headers.get("Content-Type", b"").decode("latin-1"),
-            timezone=self.timezone or None,
+            response.headers.get("Content-Type", b"").decode("latin-1"),
+            self.timezone or None,
         )
         article.feed_url = entry.url
         article.feed_modified = entry.modified
