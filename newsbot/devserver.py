@@ -53,7 +53,6 @@ class LocalSite:
         urls = "".join(
             f"<url><loc>{escape(base_url + path)}</loc><lastmod>{page.modified}</lastmod></url>"
             for path, page in self.pages.items()
-            if page.content_type.startswith("text/html")
         )
         return (
             '<?xml version="1.0" encoding="utf-8"?>'
@@ -67,7 +66,6 @@ class LocalSite:
             f"<guid>{escape(base_url + path)}</guid>"
             f"<pubDate>{format_datetime(datetime.fromisoformat(page.modified))}</pubDate></item>"
             for path, page in self.pages.items()
-            if page.content_type.startswith("text/html")
         )
         return (
             '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'

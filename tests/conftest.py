@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -70,3 +72,46 @@ def read_post(path: Path) -> tuple[dict, str]:
     assert text.startswith("---\n"), path
     _, matter, body = text.split("---\n", 2)
     return yaml.safe_load(matter), body
+
+
+@pytest.fixture
+def jekyll() -> str:
+    path = shutil.which("jekyll")
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("jekyll is not installed; .ci/run installs it with apt-get")
+        pytest.skip("jekyll not installed")
+    return path
+
+
+JEKYLL_LAYOUT = """<!doctype html><html><head><title>{{ page.title }}</title></head><body>
+<h1>{{ page.title }}</h1><p class="excerpt">{{ page.excerpt }}</p>
+<img src="{{ page.image }}"><div class="feature">{{ page.feature_text | markdownify }}</div>
+<article>{{ content }}</article></body></html>
+"""
+
+
+def build_with_jekyll(jekyll: str, site_dir: Path, destination: Path, min_pages: int) -> str:
+    """Build ``site_dir`` with real Jekyll under a theme that prints every field unescaped.
+
+    Returns all built HTML after asserting it holds no script, handler or javascript: URL.
+    """
+    (site_dir / "_layouts").mkdir(exist_ok=True)
+    (site_dir / "_layouts" / "post.html").write_text(JEKYLL_LAYOUT, encoding="utf-8")
+    (site_dir / "_config.yml").write_text(
+        "title: newsbot test\nmarkdown: kramdown\ndefaults:\n  - scope: {path: ''}\n    values: {layout: post}\n"
+        "exclude: ['.newsbot']\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [jekyll, "build", "--source", str(site_dir), "--destination", str(destination)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    pages = list(destination.rglob("*.html"))
+    assert len(pages) >= min_pages
+    built = "\n".join(page.read_text(encoding="utf-8") for page in pages)
+    assert "<script" not in built.lower()
+    assert not re.search(r"\son\w+\s*=", built, re.IGNORECASE)
+    assert not re.search(r"(?:href|src)\s*=\s*[\"']?\s*javascript:", built, re.IGNORECASE)
+    return built

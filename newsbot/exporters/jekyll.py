@@ -135,13 +135,14 @@ def render_post(item: object, template: PostTemplate) -> str:
     """The whole post file as text."""
     adapter = ItemAdapter(item)
     matter = front_matter(adapter, template)
+    # Values from the page land in the body too: escaped for HTML, and for Liquid like the article.
     values = {
         "brand": html.escape(template.brand),
         "site_url": html.escape(template.site_url),
-        "image": html.escape(matter["image"]),
-        "source": html.escape(matter["source"] or matter["source_url"]),
-        "source_url": html.escape(adapter.get("url", "")),
-        "title": html.escape(matter["title"]),
+        "image": escape_liquid(html.escape(matter["image"])),
+        "source": escape_liquid(html.escape(matter["source"] or matter["source_url"])),
+        "source_url": escape_liquid(html.escape(adapter.get("url", ""))),
+        "title": escape_liquid(html.escape(matter["title"])),
     }
     yaml_text = yaml.dump(
         matter, Dumper=_FrontMatterDumper, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False

@@ -82,8 +82,7 @@ def sanitize_html(markup: str) -> str:
         source = (image.get("src") or "").strip()
         if not source.startswith(_IMAGE_PREFIXES):
             image.drop_tree()
-    for link in fragment.iter("a"):
-        href = (link.get("href") or "").strip()
-        if href and not href.startswith(("http://", "https://", "mailto:")):
-            link.drop_tag()
+    for link in list(fragment.iter("a")):
+        if not (link.get("href") or "").strip().startswith(("http://", "https://", "mailto:")):
+            link.drop_tag()  # the text stays, the link (empty, relative or unsafe) goes
     return inner_html(fragment).strip()
