@@ -2,8 +2,8 @@
 
 Korean is split into sentences and words with kiwipiepy; other languages with
 a punctuation rule that knows common abbreviations. Sentences are ranked by
-TextRank over word overlap, with a small bonus for the lead (news puts the
-essentials first), then the best that fit are kept in article order.
+TextRank over word overlap plus a bonus for the lead (news puts the essentials
+first), then the best that fit are kept in article order.
 """
 
 from __future__ import annotations
@@ -49,10 +49,33 @@ def split_sentences(text: str, language: str = "") -> list[str]:
         if not paragraph:
             continue
         if is_korean and korean.HANGUL.search(paragraph):
-            sentences.extend(sentence.text.strip() for sentence in _kiwi().split_into_sents(paragraph))
+            sentences.extend(_repair_splits([sentence.text.strip() for sentence in _kiwi().split_into_sents(paragraph)]))
         else:
             sentences.extend(_split_western(paragraph))
     return [sentence for sentence in sentences if sentence]
+
+
+_DANGLING_TAIL = re.compile(r"^(.*[.!?。！？][\"'”’)\]]*)\s+([^.!?。！？]+)$")
+
+
+def _repair_splits(pieces: list[str]) -> list[str]:
+    """Give back to the next sentence what the splitter glued to the previous one.
+
+    kiwipiepy reads an opening quote after a full stop as a closing one:
+    ``…힘들어서다. '윤 어게인'`` + ``세력과의 …`` becomes ``…힘들어서다.`` + ``'윤 어게인' 세력과의 …``.
+    """
+    repaired: list[str] = []
+    carry = ""
+    for piece in pieces:
+        piece = f"{carry} {piece}".strip() if carry else piece
+        carry = ""
+        match = _DANGLING_TAIL.match(piece)
+        if match and len(match.group(2)) < 40:
+            piece, carry = match.group(1), match.group(2)
+        repaired.append(piece)
+    if carry:
+        repaired.append(carry)
+    return repaired
 
 
 def _split_western(paragraph: str) -> list[str]:
@@ -100,7 +123,7 @@ def article_paragraphs(body_html: str) -> str:
         return ""
     lines: list[str] = []
     for paragraph in fragment.iter("p", "blockquote"):
-        if any(ancestor.tag in ("figure", "table", "blockquote") for ancestor in paragraph.iterancestors()):
+        if any(ancestor.tag in ("figure", "figcaption", "table", "blockquote") for ancestor in paragraph.iterancestors()):
             continue
         if paragraph.tag == "blockquote" and paragraph.find(".//p") is not None:
             continue
@@ -127,6 +150,16 @@ def candidate_sentences(body_text: str, language: str = "") -> list[str]:
     return kept
 
 
+# Measured against the pages' own descriptions on 249 Fundus articles (word F1): TextRank alone
+# 0.195, lead only 0.337, TextRank/best + 1/(1+i) 0.331, TextRank/best + 2/(1+i) 0.344.
+LEAD_WEIGHT = 2.0
+
+
+def _rank(score: float, index: int, best: float) -> float:
+    """TextRank (scaled to the best sentence) plus a lead bonus: news puts the essentials first."""
+    return score / best + LEAD_WEIGHT / (1 + index)
+
+
 def summarize(body_text: str, max_length: int = 150, language: str = "") -> str:
     """At most ``max_length`` characters of whole, top-ranked sentences, in article order."""
     sentences = candidate_sentences(body_text, language)
@@ -135,9 +168,8 @@ def summarize(body_text: str, max_length: int = 150, language: str = "") -> str:
         return shorten(fallback, max_length) if fallback else ""
     is_korean = language == "ko" or korean.is_korean(body_text)
     scores = _textrank([_words(sentence, is_korean) for sentence in sentences])
-    ranked = sorted(
-        range(len(sentences)), key=lambda index: scores[index] * (1.0 + 1.0 / (1 + index)), reverse=True
-    )
+    best = max(scores) or 1.0
+    ranked = sorted(range(len(sentences)), key=lambda index: _rank(scores[index], index, best), reverse=True)
     chosen: list[int] = []
     length = -1
     for index in ranked:

@@ -15,6 +15,7 @@ from newsbot.extract.body import extract_body, normalize_space
 from newsbot.extract.html import decode_html, parse_html
 from newsbot.extract.structured import StructuredData, image_urls, names, read_structured_data, text_value
 from newsbot.extract.titles import clean_title, title_from_heading
+from newsbot.fragments import parse_fragment
 from newsbot.images import is_unwanted_image
 from newsbot.items import Article
 
@@ -96,14 +97,15 @@ def extract_article(
     )
     article.authors = [name for name in _authors(node, data) if name not in site_names]
     article.categories = _categories(node, data)
-    article.description = normalize_space(
+    article.description = normalize_space(html_unescape(
         (text_value(node.get("description")) if node else "")
         or data.first("og:description", "description", "twitter:description")
-    )
+    ))
     article.image_url = _image(node, data, url)
     article.body_html, article.body_text = extract_body(
         tree, url, text_value(node.get("articleBody")) if node else "", article.title
     )
+    article.image_url = article.image_url or _first_large_body_image(tree, article.body_html, url)
     if not article.body_text:
         article.extraction_notes.append("no article body found")
     if not article.title:
@@ -209,4 +211,26 @@ def _image(node: dict, data: StructuredData, url: str) -> str:
             absolute = urljoin(url, candidate)
             if absolute.startswith(("http://", "https://")):
                 return absolute
+    return ""
+
+
+LEAD_IMAGE_MIN_SIZE = 150
+
+
+def _first_large_body_image(tree: lxml.html.HtmlElement, body_html: str, url: str) -> str:
+    """The article's first photo when the page names no lead image: not tiny, not a logo or pixel.
+
+    Sizes are read on the page itself (the extracted body keeps no ``width``).
+    """
+    fragment = parse_fragment(body_html)
+    if fragment is None:
+        return ""
+    in_body = {urljoin(url, (image.get("src") or "").strip()) for image in fragment.iter("img")}
+    for image in tree.iter("img"):
+        source = urljoin(url, (image.get("src") or "").strip())
+        if source not in in_body or not source.startswith(("http://", "https://")) or is_unwanted_image(source):
+            continue
+        sizes = [image.get(name, "") for name in ("width", "height")]
+        if not any(size.isdigit() and int(size) < LEAD_IMAGE_MIN_SIZE for size in sizes):
+            return source
     return ""

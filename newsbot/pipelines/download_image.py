@@ -31,6 +31,9 @@ def image_mode(crawler: Crawler) -> str:
 class DownloadImagePipeline(ImagesPipeline):
     """Downloads only in ``download`` mode; names files by URL hash so reruns reuse them."""
 
+    # A missing image is routine (the post gets the brand image); item_completed logs one line for it.
+    LOG_FAILED_RESULTS = False
+
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DownloadImagePipeline:
         if image_mode(crawler) != "download":
