@@ -43,6 +43,8 @@ NEWSBOT_SOURCES = ["yonhap", "newsis", "news1"]
 NEWSBOT_LOG_FILE = ""
 # Worker processes for extraction and summaries (-1 = one per core, 0 = in the crawl process).
 NEWSBOT_WORKERS = -1
+# Worker processes for summaries; each one that meets Korean text loads kiwipiepy (~340 MB).
+NEWSBOT_SUMMARY_WORKERS = 1
 # Draw a live progress line when standard error is a terminal.
 NEWSBOT_PROGRESS = True
 # Contact URL put in the User-Agent so site owners can reach the operator.

@@ -37,7 +37,8 @@ _WIRE_DATELINE = re.compile(
 def _kiwi():
     from kiwipiepy import Kiwi  # loaded on the first Korean text only: it is large
 
-    return Kiwi()
+    # Without the typo and multi-word dictionaries: a third less memory, a third of the load time.
+    return Kiwi(load_typo_dict=False, load_multi_dict=False)
 
 
 def split_sentences(text: str, language: str = "") -> list[str]:

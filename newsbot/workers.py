@@ -36,15 +36,17 @@ class WorkerPool:
         )
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> WorkerPool:
-        """One pool per crawler, shut down when its engine stops."""
-        pool = getattr(crawler, "newsbot_workers", None)
-        if pool is None:
-            workers = crawler.settings.getint("NEWSBOT_WORKERS", -1)
-            pool = cls(os.cpu_count() or 1 if workers < 0 else workers)
-            crawler.newsbot_workers = pool
+    def from_crawler(cls, crawler: Crawler, setting: str = "NEWSBOT_WORKERS") -> WorkerPool:
+        """The crawler's pool sized by ``setting`` (-1: one per core), shut down when its engine stops."""
+        pools = crawler.__dict__.setdefault("newsbot_pools", {})
+        if setting not in pools:
+            workers = crawler.settings.getint(setting, -1)
+            if crawler.settings.getint("NEWSBOT_WORKERS", -1) == 0:
+                workers = 0  # everything in-process, as asked
+            pool = cls((os.cpu_count() or 1) if workers < 0 else workers)
+            pools[setting] = pool
             crawler.signals.connect(pool.close, signal=signals.engine_stopped)
-        return pool
+        return pools[setting]
 
     async def run(self, function: Callable[..., Result], *args: Any) -> Result:
         """``function(*args)`` in a worker process (it and its arguments must pickle)."""

@@ -24,12 +24,22 @@ _BOILERPLATE = re.compile(
     r"|sign up (?:for|to)\b.*newsletter.*|subscribe to (?:our|the)\b.*|follow us on\b.*"
     r"|share (?:this|on)\b.*|click here to\b.*|download (?:the|our) app\b.*"
     r"|get the latest\b.*(?:app|newsletter).*|continue reading\b.*|watch:.*|\(end\)|keywords|tags|topics"
+    r"|explore further|citation:.*|more information:.*|less|(?:\.\.\.|…)?\s*more|(?:photo|image|credit)s?\s*:.{0,80}"
+    r"|(?:image |photo )?copyright\b.{0,60}|follow [\w ]{1,30} on (?:instagram|facebook|twitter|x|youtube|tiktok)\b.*"
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)\s*$",
     re.IGNORECASE,
 )
+# Photo credits that end a caption: "Credit: 20th Century Fox", "Photo: Hau Dinh, AP", "(Getty Images)".
+_CREDIT = re.compile(
+    r"(?:credit|photo|image|picture|foto|사진|자료사진)\s*[:=/]|getty images|/ ?(?:ap|afp|reuters|epa)\b|\b(?:ap|afp|reuters|epa) photo"
+    r"|(?:연합뉴스|뉴시스|뉴스1)\s*$",
+    re.IGNORECASE,
+)
+_ENDS_WITH_CREDIT = re.compile(r"(?:^|[\s.)])(?:photo|credit|image|picture)s?\s*:\s*[^.:\n]{2,80}$", re.IGNORECASE)
 _SPACE = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u3000]+")
 # A JSON-LD articleBody shorter than this is a teaser, not the article.
 _MIN_STRUCTURED_BODY = 400
+_MIN_BODY_CHARS = 20
 
 
 def normalize_space(text: str) -> str:
@@ -49,6 +59,9 @@ def extract_body(tree: lxml.html.HtmlElement, url: str, structured_body: str = "
         include_links=True,
         include_formatting=True,
         with_metadata=False,
+        # fast=True (no justext/readability fallback) scores F1 0.971 vs 0.967 on the Zyte dev set and
+        # is 20% faster, but takes the navigation instead of the article on Dong-A Ilbo's Korean page.
+        fast=False,
     )
     fragment = _fragment(extracted) if extracted else None
     if fragment is None or len(normalize_space(fragment.text_content())) < _MIN_STRUCTURED_BODY:
@@ -66,6 +79,8 @@ def extract_body(tree: lxml.html.HtmlElement, url: str, structured_body: str = "
     if len(structured_body) >= _MIN_STRUCTURED_BODY and len(body_text) < 0.6 * len(structured_body):
         logger.debug("using JSON-LD articleBody for %s", url)
         return _paragraphs_html(structured_body, title)
+    if len(body_text) < _MIN_BODY_CHARS:
+        return "", ""  # a word or two from a broken page is not an article
     return body_html, body_text
 
 
@@ -132,7 +147,8 @@ def _wrap_figures(body: lxml.html.HtmlElement) -> None:
             continue
         caption = normalize_space(following.text_content())
         alt = normalize_space(image.get("alt") or "")
-        if not caption or len(caption) > 300 or not (alt and (alt in caption or caption in alt)):
+        restates_alt = bool(alt) and (caption in alt or (alt in caption and len(alt) >= len(caption) / 2))
+        if not caption or len(caption) > 300 or not (restates_alt or _CREDIT.search(caption)):
             continue
         figure = lxml.html.Element("figure")
         parent.replace(image, figure)
@@ -168,6 +184,9 @@ def clean_fragment(body: lxml.html.HtmlElement, title: str = "") -> None:
             continue
         if len(text) < 120 and all(_BOILERPLATE.match(line) for line in text.split("\n") if line.strip()):
             element.drop_tree()
+            continue
+        if element.tag == "p" and len(text) < 400 and _ENDS_WITH_CREDIT.search(text):
+            element.tag = "figcaption"  # a photo caption ("… Photo: Hau Dinh, AP"), not article text
             continue
         if is_korean:
             if korean.is_boilerplate_line(text):
@@ -239,8 +258,18 @@ def _serialize(body: lxml.html.HtmlElement) -> tuple[str, str]:
         parts.append(lxml.html.tostring(child, encoding="unicode", with_tail=False))
         if child.tail and child.tail.strip():
             parts.append(f"<p>{html.escape(child.tail.strip())}</p>")
-    for element in body.iter(*BLOCK_TAGS):
-        if element.tag in ("td", "th") or element.find(".//p") is not None:
+    for element in body.iter(*BLOCK_TAGS, "tr"):
+        if element.tag in ("td", "th", "figcaption") or element.find(".//p") is not None:
+            continue
+        if any(ancestor.tag in ("figure", "figcaption") for ancestor in element.iterancestors()):
+            continue  # captions belong to the photo, not to the article's text
+        if element.tag == "tr":
+            cells = (normalize_space(cell.text_content()) for cell in element.iter("td", "th"))
+            line = " ".join(cell for cell in cells if cell)
+            if line:
+                texts.append(line)
+            continue
+        if any(ancestor.tag == "tr" for ancestor in element.iterancestors()):
             continue
         lines = (normalize_space(line) for line in element.text_content().split("\n"))
         texts.extend(line for line in lines if line)

@@ -41,7 +41,7 @@ PHOTO_CREDIT = re.compile(
 PROMO = re.compile(
     r"^\s*(?:▶|☞|■\s*관련|※|\[관련\s*기사\]|관련\s*기사|관련기사|<관련\s*기사>)"
     r"|(?:구독하세요|제보는\s*카카오톡|앱\s*설치|무료\s*구독|구독\s*신청|네이버\s*채널|뉴스레터\s*(?:신청|구독)|기사\s*제보"
-    r"|URL이\s*복사되었습니다|공유하기|기사\s*스크랩|글자\s*크기)",
+    r"|URL이\s*복사되었습니다|공유하기|기사\s*스크랩|글자\s*크기|(?:본문|콘텐츠|메뉴)\s*바로\s*가기)",
 )
 # "신현주 기자" as an author name: the job title is not part of the name.
 _REPORTER_TITLE = re.compile(r"\s*(?:기자|특파원|선임기자|객원기자|인턴기자)$")

@@ -18,7 +18,8 @@ class BuildExcerptPipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
         self.max_length = crawler.settings.getint("NEWSBOT_EXCERPT_LENGTH", self.max_length)
-        self.pool = WorkerPool.from_crawler(crawler)
+        # Its own small pool: each process that summarizes Korean holds the tokenizer (~340 MB).
+        self.pool = WorkerPool.from_crawler(crawler, "NEWSBOT_SUMMARY_WORKERS")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> BuildExcerptPipeline:

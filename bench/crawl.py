@@ -1,0 +1,136 @@
+"""Crawl benchmark: a full crawl through every pipeline against trafilatura alone on the same pages.
+
+    python bench/crawl.py [--data ../shared/data] [-n 400]
+
+Serves N distinct real pages on 127.0.0.1 with a feed, runs ``newsbot crawl feed``
+to posts, and prints wall time, articles per second, CPU seconds per article and
+peak RSS (crawl process plus its workers), then the time of ``trafilatura.extract``
+alone over the same pages in one process (the floor) and the ratio crawl / floor.
+Also: a second run over the unchanged feed, and peak RSS at 4 x N pages (copies
+with distinct URLs and canonical links).
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import gzip
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import trafilatura
+
+from newsbot.devserver import LocalServer, LocalSite, SavedPage
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def real_pages(data: Path, count: int) -> list[tuple[str, bytes]]:
+    """``count`` distinct real article pages: Fundus, the Zyte benchmark, newspaper4k, trafilatura's corpus."""
+    pages: list[tuple[str, bytes]] = []
+    for meta in sorted(glob.glob(str(data / "fundus" / "*" / "meta.info"))):
+        for name, info in json.load(open(meta, encoding="utf-8")).items():
+            path = Path(meta).parent / name
+            if path.exists():
+                pages.append((info["url"], gzip.decompress(path.read_bytes())))
+    truth = json.load(open(data / "zyte-benchmark-dev" / "ground-truth.json", encoding="utf-8"))
+    for key, entry in sorted(truth.items()):
+        pages.append((entry["url"], gzip.decompress((data / "zyte-benchmark-dev" / "html_gz" / f"{key}.html.gz").read_bytes())))
+    evaluation = json.load(open(data / "trafilatura-eval" / "evaldata.json", encoding="utf-8"))
+    for url, entry in evaluation.items():
+        if len(pages) >= count:
+            break
+        for folder in ("cache", "eval"):
+            path = data / "trafilatura-eval" / "html_gz" / folder / f"{entry['file']}.gz"
+            if path.exists():
+                pages.append((url, gzip.decompress(path.read_bytes())))
+                break
+    return pages[:count]
+
+
+def site_for(pages: list[tuple[str, bytes]], copies: int = 1) -> LocalSite:
+    site = LocalSite()
+    for copy in range(copies):
+        for number, (url, body) in enumerate(pages):
+            if copies > 1:
+                canonical = f'<link rel="canonical" href="https://copy{copy}.bench.invalid/{number}">'.encode()
+                body = re.sub(rb"<head[^>]*>", lambda match: match.group(0) + canonical, body, count=1)
+            site.add(SavedPage(path=f"/c{copy}/{number}", body=body))
+    return site
+
+
+def _tree_rss_kib(pid: int) -> int:
+    total = 0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            with open(f"/proc/{current}/status", encoding="ascii") as status:
+                total += next((int(line.split()[1]) for line in status if line.startswith("VmRSS:")), 0)
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children", encoding="ascii") as children:
+                    pending.extend(int(child) for child in children.read().split())
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
+
+
+def crawl(url: str, output: str) -> dict:
+    """One ``newsbot crawl`` run: wall and CPU seconds, peak RSS of its process tree, posts written."""
+    command = [
+        sys.executable, "-m", "newsbot.cli", "crawl", "feed", "-a", f"url={url}/feed.xml",
+        "-s", f"NEWSBOT_OUTPUT={output}", "-s", "NEWSBOT_IMAGE_MODE=remote", "-s", "AUTOTHROTTLE_ENABLED=False",
+        "-s", "DOWNLOAD_DELAY=0", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "-s", "LOG_LEVEL=WARNING",
+        "-s", "NEWSBOT_PROGRESS=False",
+    ]
+    before = os.times()
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, _tree_rss_kib(process.pid))
+        time.sleep(0.05)
+    wall = time.perf_counter() - started
+    after = os.times()
+    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    posts = len(list(Path(output, "_posts").glob("*.md")))
+    return {"wall": wall, "cpu": cpu, "peak_mib": peak / 1024, "posts": posts, "status": process.returncode}
+
+
+def floor(pages: list[tuple[str, bytes]]) -> float:
+    started = time.perf_counter()
+    for url, body in pages:
+        trafilatura.extract(body, url=url)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("-n", type=int, default=400)
+    options = parser.parse_args()
+    pages = real_pages(options.data, options.n)
+    print(f"{len(pages)} distinct real pages, {os.cpu_count()} cores")
+    with tempfile.TemporaryDirectory() as output, LocalServer(site_for(pages)) as url:
+        first = crawl(url, output)
+        second = crawl(url, output)
+    floor_seconds = floor(pages)
+    print(f"crawl:  {first['wall']:.1f} s wall, {first['posts']} posts, {len(pages) / first['wall']:.1f} articles/s, "
+          f"{first['cpu'] / len(pages) * 1000:.0f} ms CPU/article, peak RSS {first['peak_mib']:.0f} MiB, exit {first['status']}")
+    print(f"floor:  trafilatura.extract alone {floor_seconds:.1f} s in one process; ratio crawl / floor {first['wall'] / floor_seconds:.2f}")
+    print(f"second run over the unchanged feed: {second['wall']:.1f} s ({second['wall'] / first['wall'] * 100:.0f}% of the first), {second['posts']} posts")
+    with tempfile.TemporaryDirectory() as output, LocalServer(site_for(pages, copies=4)) as url:
+        large = crawl(url, output)
+    print(f"4 x N = {4 * len(pages)} pages: peak RSS {large['peak_mib']:.0f} MiB "
+          f"({large['peak_mib'] / first['peak_mib']:.2f} x), {large['posts']} posts, {large['wall']:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
