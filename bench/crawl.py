@@ -21,7 +21,6 @@ import re
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -66,7 +65,11 @@ def site_for(pages: list[tuple[str, bytes]], copies: int = 1) -> LocalSite:
     return site
 
 
-def _tree_rss_kib(pid: int) -> int:
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _sample_tree(pid: int, cpu_seconds: dict[int, float]) -> int:
+    """RSS of ``pid`` and all its descendants in KiB; records each one's CPU seconds so far."""
     total = 0
     pending = [pid]
     while pending:
@@ -74,10 +77,13 @@ def _tree_rss_kib(pid: int) -> int:
         try:
             with open(f"/proc/{current}/status", encoding="ascii") as status:
                 total += next((int(line.split()[1]) for line in status if line.startswith("VmRSS:")), 0)
+            with open(f"/proc/{current}/stat", encoding="ascii") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            cpu_seconds[current] = (int(fields[11]) + int(fields[12])) / _TICKS
             for task in os.listdir(f"/proc/{current}/task"):
                 with open(f"/proc/{current}/task/{task}/children", encoding="ascii") as children:
                     pending.extend(int(child) for child in children.read().split())
-        except (FileNotFoundError, ProcessLookupError):
+        except (FileNotFoundError, ProcessLookupError, IndexError):
             continue
     return total
 
@@ -90,16 +96,15 @@ def crawl(url: str, output: str) -> dict:
         "-s", "DOWNLOAD_DELAY=0", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "-s", "LOG_LEVEL=WARNING",
         "-s", "NEWSBOT_PROGRESS=False",
     ]
-    before = os.times()
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     peak = 0
+    cpu_seconds: dict[int, float] = {}
     while process.poll() is None:
-        peak = max(peak, _tree_rss_kib(process.pid))
+        peak = max(peak, _sample_tree(process.pid, cpu_seconds))
         time.sleep(0.05)
     wall = time.perf_counter() - started
-    after = os.times()
-    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    cpu = sum(cpu_seconds.values())  # last sample of each process: slightly under the true total
     posts = len(list(Path(output, "_posts").glob("*.md")))
     return {"wall": wall, "cpu": cpu, "peak_mib": peak / 1024, "posts": posts, "status": process.returncode}
 

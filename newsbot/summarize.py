@@ -25,6 +25,7 @@ _ABBREVIATION = re.compile(
 _WORD = re.compile(r"\w{2,}", re.UNICODE)
 _KOREAN_CONTENT_TAGS = ("NNG", "NNP", "NNB", "VV", "VA", "SL", "SN", "XR")
 MIN_SENTENCE_CHARS = 15
+MAX_CANDIDATES = 40
 # A whole sentence ends in final punctuation, maybe inside quotes: not a kicker like "가난에 일한 ‘소년공’".
 _SENTENCE_FINAL = re.compile(r"[.!?。！？…][\"'”’»)\]]*$")
 # "LA CROSSE, Wis. (AP) — ", "WASHINGTON (Reuters) - ", "SEOUL, May 30 (Yonhap) -- "
@@ -163,7 +164,8 @@ def _rank(score: float, index: int, best: float) -> float:
 
 def summarize(body_text: str, max_length: int = 150, language: str = "") -> str:
     """At most ``max_length`` characters of whole, top-ranked sentences, in article order."""
-    sentences = candidate_sentences(body_text, language)
+    # The lead bonus decides past the first few dozen sentences; TextRank is quadratic in their number.
+    sentences = candidate_sentences(body_text, language)[:MAX_CANDIDATES]
     if not sentences:
         fallback = plain_text(body_text)
         return shorten(fallback, max_length) if fallback else ""
