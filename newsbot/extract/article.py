@@ -113,13 +113,16 @@ def extract_article(
     return article
 
 
-def _visible_text(tree: lxml.html.HtmlElement) -> str:
-    """The page's visible text (no script or style), for language and visible-date checks."""
-    # The language check reads 3,000 characters and visible dates sit near the top: 600 text nodes do.
-    chunks = tree.xpath(
-        "(//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)])[position() <= 600]"
-    )
-    return normalize_space(" ".join(chunks))
+_VISIBLE_TEXT = "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]"
+
+
+def _visible_text(tree: lxml.html.HtmlElement, nodes: int = 600) -> str:
+    """The page's visible text (no script or style); the first ``nodes`` text nodes, 0 for all.
+
+    The language check reads 3,000 characters, so a sample does for it.
+    """
+    query = f"({_VISIBLE_TEXT})[position() <= {nodes}]" if nodes else _VISIBLE_TEXT
+    return normalize_space(" ".join(tree.xpath(query)))
 
 
 def _language(tree: lxml.html.HtmlElement, data: StructuredData, page_text: str) -> str:
@@ -143,7 +146,10 @@ def _published(node: dict, data: StructuredData, tree: lxml.html.HtmlElement, pa
     for element in tree.iterfind(".//time[@datetime]"):
         candidates.append(element.get("datetime"))
         break
-    candidates.append(dates.korean_visible_date(page_text))
+    visible = dates.korean_visible_date(page_text)
+    if not visible and tz == KOREA_TIMEZONE:
+        visible = dates.korean_visible_date(_visible_text(tree, nodes=0))  # below a long menu
+    candidates.append(visible)
     candidates.extend(_date_attributes(tree))
     for candidate in candidates:
         iso = dates.to_iso(candidate, tz or None) if candidate else ""
