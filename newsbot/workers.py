@@ -12,6 +12,8 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
@@ -24,13 +26,32 @@ logger = logging.getLogger(__name__)
 Result = TypeVar("Result")
 
 
+def _exit_with(crawl_pid: int) -> None:
+    """In each worker: leave as soon as the crawl process is gone (``kill -9`` leaves no orphans)."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(1)
+            try:
+                os.kill(crawl_pid, 0)
+            except ProcessLookupError:
+                os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="newsbot-parent-watch").start()
+
+
 class WorkerPool:
     """Runs functions in worker processes; ``NEWSBOT_WORKERS=0`` runs them inline."""
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
         self.executor = (
-            ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver"))
+            ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=multiprocessing.get_context("forkserver"),
+                initializer=_exit_with,
+                initargs=(os.getpid(),),
+            )
             if workers > 0
             else None
         )
