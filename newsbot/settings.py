@@ -45,6 +45,10 @@ NEWSBOT_LOG_FILE = ""
 NEWSBOT_WORKERS = -1
 # Worker processes for summaries; each one that meets Korean text loads kiwipiepy (~340 MB).
 NEWSBOT_SUMMARY_WORKERS = 1
+# Redis for many workers on one crawl (redis://host:port/db); empty = SQLite and an in-memory queue.
+NEWSBOT_REDIS_URL = ""
+# With Redis: a worker stops once the shared queue and in-flight list stay empty this long.
+NEWSBOT_REDIS_IDLE_SECONDS = 30
 # Draw a live progress line when standard error is a terminal.
 NEWSBOT_PROGRESS = True
 # Contact URL put in the User-Agent so site owners can reach the operator.
@@ -82,7 +86,8 @@ ITEM_PIPELINES = {
     "newsbot.pipelines.choose_image.ChooseImagePipeline": 550,
     "newsbot.pipelines.write_post.WritePostPipeline": 900,
 }
-EXTENSIONS = {"newsbot.progress.ProgressLine": 500}
+EXTENSIONS = {"newsbot.progress.ProgressLine": 500, "newsbot.distributed.RedisWorker": 600}
+ADDONS = {"newsbot.distributed.RedisAddon": 0}
 IMAGES_MIN_WIDTH = 200
 IMAGES_MIN_HEIGHT = 120
 IMAGES_THUMBS = {"card": (480, 270)}

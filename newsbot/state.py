@@ -82,14 +82,26 @@ class PostState:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PostState:
-        """One store per crawler, shared by the spider and the pipelines."""
+        """One store per crawler, shared by the spider and the pipelines; Redis with ``NEWSBOT_REDIS_URL``."""
         existing = getattr(crawler, "newsbot_state", None)
         if existing is None:
             settings = crawler.settings
-            path = settings.get("NEWSBOT_STATE") or default_state_path(settings.get("NEWSBOT_OUTPUT", "output"))
-            existing = cls(path)
+            if settings.get("NEWSBOT_REDIS_URL"):
+                from newsbot.distributed import RedisPostState
+
+                existing = RedisPostState(settings.get("NEWSBOT_REDIS_URL"))
+            else:
+                path = settings.get("NEWSBOT_STATE") or default_state_path(settings.get("NEWSBOT_OUTPUT", "output"))
+                existing = cls(path)
             crawler.newsbot_state = existing
         return existing
+
+    def claim(self, url: str) -> bool:
+        """May this process post ``url`` now? Always, on one machine under the run lock."""
+        return True
+
+    def release(self, url: str) -> None:
+        """Give up the claim on ``url`` (nothing to do on SQLite)."""
 
     def lookup(self, *urls: str) -> PostRecord | None:
         """The post made from any of ``urls``, or None."""

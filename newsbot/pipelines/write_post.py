@@ -63,19 +63,26 @@ class WritePostPipeline:
         adapter = ItemAdapter(item)
         urls = [adapter.get("url"), adapter.get("canonical_url"), adapter.get("feed_url")]
         digest = content_hash(adapter)
-        previous = self.state.lookup(*urls)
-        if previous and previous.content_hash == digest:
-            self.stats.inc_value("newsbot/write/unchanged")
-            raise DropItem(f"already posted, unchanged: {adapter.get('url')} -> {previous.path}")
-        relative = previous.path if previous else os.path.join(POSTS_DIR, post_filename(adapter))
-        self._write_atomically(Path(self.output_dir, relative), adapter)
-        self.state.record(
-            [url for url in urls if url],
-            relative,
-            digest,
-            modified=adapter.get("feed_modified") or "",
-            published=adapter.get("published") or "",
-        )
+        identity = adapter.get("canonical_url") or adapter.get("url")
+        if not self.state.claim(identity):
+            self.stats.inc_value("newsbot/write/claimed_elsewhere")
+            raise DropItem(f"another worker is posting it: {adapter.get('url')}")
+        try:
+            previous = self.state.lookup(*urls)  # under the claim: no other worker writes it now
+            if previous and previous.content_hash == digest:
+                self.stats.inc_value("newsbot/write/unchanged")
+                raise DropItem(f"already posted, unchanged: {adapter.get('url')} -> {previous.path}")
+            relative = previous.path if previous else os.path.join(POSTS_DIR, post_filename(adapter))
+            self._write_atomically(Path(self.output_dir, relative), adapter)
+            self.state.record(
+                [url for url in urls if url],
+                relative,
+                digest,
+                modified=adapter.get("feed_modified") or "",
+                published=adapter.get("published") or "",
+            )
+        finally:
+            self.state.release(identity)
         adapter["post_path"] = relative
         event = "updated" if previous else "new"
         self.stats.inc_value(f"newsbot/write/{event}")

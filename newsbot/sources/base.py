@@ -11,6 +11,7 @@ import scrapy
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
+from newsbot import signals as newsbot_signals
 from newsbot.extract import extract_article
 from newsbot.workers import WorkerPool
 from newsbot.feeds import FeedEntry, parse_feed
@@ -171,4 +172,5 @@ class NewsSpider(scrapy.Spider):
 
     def article_failed(self, failure: Failure) -> None:
         self.crawler.stats.inc_value("newsbot/article/error")
+        self.crawler.signals.send_catch_log(signal=newsbot_signals.article_failed, url=failure.request.url, spider=self)
         logger.warning("article failed: %s (%s)", failure.request.url, failure.getErrorMessage())

@@ -1,0 +1,202 @@
+"""Many workers on one crawl through Redis (scrapy-redis), switched on by ``NEWSBOT_REDIS_URL``.
+
+- The scheduler queue and the duplicate filter live in Redis (scrapy-redis), so workers share the
+  work and no article is fetched twice.
+- What was posted lives in Redis too (:class:`RedisPostState`), and a post is written only under an
+  atomic claim (``SET NX``), so two workers finishing the same story post it once.
+- Every worker keeps a heartbeat key alive; the article requests it has taken are listed with its
+  id. When a worker's heartbeat expires (it died), another worker puts its requests back in the
+  queue. Workers stop when the queue and the in-flight list stay empty for
+  ``NEWSBOT_REDIS_IDLE_SECONDS``.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import os
+import pickle
+import socket
+import time
+import uuid
+
+from scrapy import Request, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider, NotConfigured
+from scrapy.settings import BaseSettings
+from scrapy.utils.request import request_from_dict
+from twisted.internet import task
+
+from newsbot import signals as newsbot_signals
+from newsbot.state import PostRecord, url_key
+
+logger = logging.getLogger(__name__)
+
+PREFIX = "newsbot"
+
+
+class RedisAddon:
+    """Scrapy add-on: with ``NEWSBOT_REDIS_URL`` set, scrapy-redis schedules and deduplicates."""
+
+    def update_settings(self, settings: BaseSettings) -> None:
+        url = settings.get("NEWSBOT_REDIS_URL")
+        if not url:
+            return
+        for name, value in {
+            "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
+            "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+            "SCHEDULER_PERSIST": True,  # one worker closing must not flush the others' queue
+            "REDIS_URL": url,
+            "SCHEDULER_QUEUE_KEY": f"{PREFIX}:%(spider)s:requests",
+            "SCHEDULER_DUPEFILTER_KEY": f"{PREFIX}:%(spider)s:dupefilter",
+        }.items():
+            settings.set(name, value, priority="addon")
+
+
+def _redis(url: str):
+    import redis
+
+    return redis.Redis.from_url(url, decode_responses=True)
+
+
+class RedisPostState:
+    """The :class:`~newsbot.state.PostState` interface on Redis, plus claims for exactly-once posts."""
+
+    claim_seconds = 300
+
+    def __init__(self, url: str) -> None:
+        self.server = _redis(url)
+
+    def lookup(self, *urls: str) -> PostRecord | None:
+        for url in urls:
+            if not url:
+                continue
+            path = self.server.get(f"{PREFIX}:url:{url_key(url)}")
+            if path:
+                fields = self.server.hgetall(f"{PREFIX}:post:{path}")
+                return PostRecord(path, fields.get("url", ""), fields.get("content_hash", ""),
+                                  fields.get("modified", ""), fields.get("published", ""))
+        return None
+
+    def record(self, urls: list[str], path: str, content_hash: str, modified: str = "", published: str = "") -> None:
+        with self.server.pipeline() as pipe:
+            pipe.hset(f"{PREFIX}:post:{path}", mapping={
+                "url": urls[0], "content_hash": content_hash, "modified": modified, "published": published,
+            })
+            for url in dict.fromkeys(urls):
+                if url:
+                    pipe.set(f"{PREFIX}:url:{url_key(url)}", path)
+            pipe.execute()
+
+    def claim(self, url: str) -> bool:
+        """True when this worker may post ``url`` now (nobody else is posting it)."""
+        return bool(self.server.set(f"{PREFIX}:claim:{url_key(url)}", os.getpid(), nx=True, ex=self.claim_seconds))
+
+    def release(self, url: str) -> None:
+        self.server.delete(f"{PREFIX}:claim:{url_key(url)}")
+
+    def feed_validators(self, url: str) -> tuple[str, str]:
+        fields = self.server.hgetall(f"{PREFIX}:feed:{url}")
+        return fields.get("etag", ""), fields.get("last_modified", "")
+
+    def record_feed(self, url: str, etag: str, last_modified: str) -> None:
+        self.server.hset(f"{PREFIX}:feed:{url}", mapping={"etag": etag, "last_modified": last_modified})
+
+    def count(self) -> int:
+        return sum(1 for _ in self.server.scan_iter(f"{PREFIX}:post:*"))
+
+    def close(self) -> None:
+        self.server.close()
+
+
+class RedisWorker:
+    """Heartbeat, in-flight article requests, takeover of a dead worker's work, and idle stop."""
+
+    heartbeat_seconds = 10
+    idle_seconds = 30.0
+
+    def __init__(self, crawler: Crawler, url: str) -> None:
+        self.crawler = crawler
+        self.server = _redis(url)
+        self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.idle_seconds = crawler.settings.getfloat("NEWSBOT_REDIS_IDLE_SECONDS", self.idle_seconds)
+        self.idle_since: float | None = None
+        self.loop: task.LoopingCall | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RedisWorker:
+        url = crawler.settings.get("NEWSBOT_REDIS_URL")
+        if not url:
+            raise NotConfigured("NEWSBOT_REDIS_URL is not set: running on the embedded defaults")
+        worker = cls(crawler, url)
+        crawler.signals.connect(worker.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(worker.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(worker.spider_idle, signal=signals.spider_idle)
+        crawler.signals.connect(worker.request_reached_downloader, signal=signals.request_reached_downloader)
+        for done in (signals.item_scraped, signals.item_dropped, signals.item_error):
+            crawler.signals.connect(worker.item_done, signal=done)
+        crawler.signals.connect(worker.article_failed, signal=newsbot_signals.article_failed)
+        return worker
+
+    @property
+    def inflight_key(self) -> str:
+        return f"{PREFIX}:{self.crawler.spider.name}:inflight"
+
+    def spider_opened(self, spider) -> None:
+        self.beat()
+        self.loop = task.LoopingCall(self.tick)
+        self.loop.start(self.heartbeat_seconds / 3, now=False)
+
+    def beat(self) -> None:
+        self.server.set(f"{PREFIX}:worker:{self.worker_id}", "alive", ex=self.heartbeat_seconds)
+
+    def tick(self) -> None:
+        self.beat()
+        self.take_over_dead_workers()
+
+    def request_reached_downloader(self, request: Request, spider) -> None:
+        if "entry" not in request.cb_kwargs:
+            return  # feeds are read by every worker; only article requests are shared work
+        request_data = base64.b64encode(pickle.dumps(request.to_dict(spider=spider))).decode("ascii")
+        payload = json.dumps({"worker": self.worker_id, "request": request_data})
+        self.server.hset(self.inflight_key, url_key(request.url), payload)
+
+    def item_done(self, item, spider, **kwargs) -> None:
+        url = getattr(item, "feed_url", "") or getattr(item, "url", "")
+        if url:
+            self.server.hdel(self.inflight_key, url_key(url))
+
+    def article_failed(self, url: str, spider) -> None:
+        """An article request failed for good: it is no longer in flight."""
+        self.server.hdel(self.inflight_key, url_key(url))
+
+    def take_over_dead_workers(self) -> None:
+        for key, payload in self.server.hgetall(self.inflight_key).items():
+            entry = json.loads(payload)
+            if entry["worker"] == self.worker_id or self.server.exists(f"{PREFIX}:worker:{entry['worker']}"):
+                continue
+            if self.server.hdel(self.inflight_key, key):  # only one worker wins the takeover
+                data = pickle.loads(base64.b64decode(entry["request"]))  # written by a newsbot worker
+                request = request_from_dict(data, spider=self.crawler.spider).replace(dont_filter=True)
+                logger.warning("taking over %s from dead worker %s", request.url, entry["worker"])
+                self.crawler.stats.inc_value("newsbot/redis/taken_over")
+                self.crawler.engine.crawl(request)
+
+    def spider_idle(self, spider) -> None:
+        self.take_over_dead_workers()
+        busy = self.server.hlen(self.inflight_key) or self.server.llen(
+            self.crawler.settings.get("SCHEDULER_QUEUE_KEY", "").replace("%(spider)s", spider.name)
+        )
+        now = time.monotonic()
+        if busy:
+            self.idle_since = None
+        elif self.idle_since is None:
+            self.idle_since = now
+        if busy or now - self.idle_since < self.idle_seconds:
+            raise DontCloseSpider
+
+    def spider_closed(self, spider) -> None:
+        if self.loop and self.loop.running:
+            self.loop.stop()
+        self.server.delete(f"{PREFIX}:worker:{self.worker_id}")

@@ -1,0 +1,93 @@
+"""Two workers on one crawl through a real Redis: the work is shared, every article posted exactly once."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, PROJECT_ROOT, newsbot_command, read_post
+from newsbot.devserver import LocalServer, load_saved_pages
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    binary = shutil.which("redis-server")
+    if binary is None:
+        if os.environ.get("CI"):
+            pytest.fail("redis-server is not installed; .ci/run installs it with apt-get")
+        pytest.skip("redis-server not installed")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield f"redis://127.0.0.1:{port}/0"
+    server.terminate()
+    server.wait(timeout=20)
+
+
+@pytest.fixture
+def forty_pages():
+    site = load_saved_pages(FIXTURES / "pages")
+    for page in load_saved_pages(FIXTURES / "more-pages").pages.values():
+        site.add(page)
+    assert len(site.pages) == 40
+    site.delay = 0.3
+    return site
+
+
+def _worker(output: Path, feed: str, redis: str) -> subprocess.Popen:
+    command = newsbot_command(output, feed, "-s", f"NEWSBOT_REDIS_URL={redis}", "-s", "NEWSBOT_REDIS_IDLE_SECONDS=4")
+    return subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+
+def _posts(*outputs: Path) -> Counter:
+    return Counter(read_post(post)[0]["source_url"] for output in outputs for post in (output / "_posts").glob("*.md"))
+
+
+def test_two_workers_share_one_crawl_and_post_each_article_once(tmp_path, redis_url, forty_pages):
+    first, second = tmp_path / "a", tmp_path / "b"
+    with LocalServer(forty_pages) as url:
+        workers = [_worker(first, f"{url}/feed.xml", redis_url), _worker(second, f"{url}/feed.xml", redis_url)]
+        for worker in workers:
+            _, errors = worker.communicate(timeout=240)
+            assert worker.returncode == 0, errors[-3000:]
+    posts = _posts(first, second)
+    assert len(posts) == 40 and set(posts.values()) == {1}
+    article_requests = Counter(path for path in forty_pages.requests if path in forty_pages.pages)
+    assert len(article_requests) == 40 and set(article_requests.values()) == {1}
+    assert _posts(first) and _posts(second)
+
+
+def test_a_killed_worker_loses_no_article(tmp_path, redis_url, forty_pages):
+    first, second = tmp_path / "a", tmp_path / "b"
+    with LocalServer(forty_pages) as url:
+        doomed = _worker(first, f"{url}/feed.xml", redis_url)
+        survivor = _worker(second, f"{url}/feed.xml", redis_url)
+        deadline = time.monotonic() + 120
+        while not list((first / "_posts").glob("*.md")) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        os.kill(doomed.pid, signal.SIGKILL)
+        doomed.wait()
+        _, errors = survivor.communicate(timeout=240)
+        assert survivor.returncode == 0, errors[-3000:]
+    posts = _posts(first, second)
+    assert len(posts) == 40 and set(posts.values()) == {1}
+    assert "taking over" in errors  # the dead worker's in-flight articles were requeued
