@@ -185,9 +185,8 @@ class RedisWorker:
 
     def spider_idle(self, spider) -> None:
         self.take_over_dead_workers()
-        busy = self.server.hlen(self.inflight_key) or self.server.llen(
-            self.crawler.settings.get("SCHEDULER_QUEUE_KEY", "").replace("%(spider)s", spider.name)
-        )
+        queue_key = self.crawler.settings.get("SCHEDULER_QUEUE_KEY", "").replace("%(spider)s", spider.name)
+        busy = self.server.hlen(self.inflight_key) or queue_length(self.server, queue_key)
         now = time.monotonic()
         if busy:
             self.idle_since = None
@@ -200,3 +199,13 @@ class RedisWorker:
         if self.loop and self.loop.running:
             self.loop.stop()
         self.server.delete(f"{PREFIX}:worker:{self.worker_id}")
+
+
+def queue_length(server, key: str) -> int:
+    """Requests waiting in scrapy-redis's queue, whichever queue class (zset or list) holds them."""
+    kind = server.type(key)
+    if kind == "zset":
+        return server.zcard(key)
+    if kind == "list":
+        return server.llen(key)
+    return 0

@@ -91,3 +91,16 @@ def test_a_killed_worker_loses_no_article(tmp_path, redis_url, forty_pages):
     posts = _posts(first, second)
     assert len(posts) == 40 and set(posts.values()) == {1}
     assert "taking over" in errors  # the dead worker's in-flight articles were requeued
+
+
+def test_queue_length_reads_priority_and_fifo_queues(redis_url):
+    import redis
+
+    from newsbot.distributed import queue_length
+
+    server = redis.Redis.from_url(redis_url, decode_responses=True)
+    server.zadd("newsbot:t:zset", {"a": 1, "b": 2})
+    server.rpush("newsbot:t:list", "a")
+    assert queue_length(server, "newsbot:t:zset") == 2
+    assert queue_length(server, "newsbot:t:list") == 1
+    assert queue_length(server, "newsbot:t:missing") == 0
