@@ -17,6 +17,7 @@ DROP_EVENTS = {
     "newsbot/normalize/too_old": "too old",
     "newsbot/sanitize/empty": "nothing left after sanitizing",
     "newsbot/write/unchanged": "already posted, unchanged",
+    "newsbot/write/claimed_elsewhere": "another worker was posting it",
     "newsbot/article/not_html": "not HTML",
 }
 
