@@ -10,6 +10,8 @@ import re
 import lxml.html
 import trafilatura
 from lxml import etree
+from trafilatura.core import determine_returnstring
+from trafilatura.settings import Extractor
 
 from newsbot.extract import korean
 
@@ -40,6 +42,11 @@ _SPACE = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u3000]+")
 # A JSON-LD articleBody shorter than this is a teaser, not the article.
 _MIN_STRUCTURED_BODY = 400
 _MIN_BODY_CHARS = 20
+# A fast-pass body shorter than this, or covering more of the page's visible text than this share,
+# is redone with trafilatura's full comparison (fast takes a whole 2013 Dong-A page, menus and all).
+_MIN_FAST_BODY = 1000
+_MAX_PAGE_SHARE = 0.9
+_VISIBLE_TEXT = "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]"
 
 
 def normalize_space(text: str) -> str:
@@ -49,20 +56,11 @@ def normalize_space(text: str) -> str:
 
 def extract_body(tree: lxml.html.HtmlElement, url: str, structured_body: str = "", title: str = "") -> tuple[str, str]:
     """Return ``(body_html, body_text)`` for the article in ``tree``; empty strings when none."""
-    extracted = trafilatura.extract(
-        tree,
-        url=url,
-        output_format="html",
-        include_comments=False,
-        include_tables=True,
-        include_images=True,
-        include_links=True,
-        include_formatting=True,
-        with_metadata=False,
-        # fast=True (no justext/readability fallback) scores F1 0.971 vs 0.967 on the Zyte dev set and
-        # is 20% faster, but takes the navigation instead of the article on Dong-A Ilbo's Korean page.
-        fast=False,
-    )
+    # trafilatura's fast pass (no readability/jusText comparison) is 45% quicker and scores higher
+    # (Zyte dev F1 0.969 vs 0.963, Fundus 0.930 vs 0.930); its misses are caught and redone in full.
+    extracted = _trafilatura_html(tree, url, fast=True)
+    if _needs_full_extraction(extracted, tree):
+        extracted = _trafilatura_html(tree, url, fast=False)
     fragment = _fragment(extracted) if extracted else None
     if fragment is None or len(normalize_space(fragment.text_content())) < _MIN_STRUCTURED_BODY:
         scripted = script_article_html(tree)
@@ -127,6 +125,29 @@ def _json_string_at(code: str, start: int, level: int) -> str:
     except ValueError:
         return ""
     return raw
+
+
+def _trafilatura_html(tree: lxml.html.HtmlElement, url: str, fast: bool) -> str:
+    """trafilatura's article HTML for ``tree`` (left unchanged: trafilatura works on a copy).
+
+    ``bare_extraction`` rather than ``extract``: the latter also hashes the text
+    for de-duplication, 4 ms a page that nothing here uses.
+    """
+    options = Extractor(
+        output_format="html", fast=fast, comments=False, formatting=True, links=True, images=True, tables=True, url=url
+    )
+    document = trafilatura.bare_extraction(tree, options=options, as_dict=False)
+    return determine_returnstring(document, options) if document else ""
+
+
+def _needs_full_extraction(extracted: str, tree: lxml.html.HtmlElement) -> bool:
+    """Whether trafilatura's fast pass missed: too little text, or nearly the whole page (menus and all)."""
+    fragment = _fragment(extracted) if extracted else None
+    length = len(normalize_space(fragment.text_content())) if fragment is not None else 0
+    if length < _MIN_FAST_BODY:
+        return True
+    visible = sum(len(text.strip()) for text in tree.xpath(_VISIBLE_TEXT))
+    return length > _MAX_PAGE_SHARE * visible
 
 
 def _fragment(markup: str) -> lxml.html.HtmlElement | None:
