@@ -12,6 +12,7 @@ import pytest
 
 from conftest import PAGES, manifest
 from newsbot import extract_article
+from newsbot.extract.html import decode_html
 
 KOREAN_PAGES = {
     "fundus-kr-HankookIlbo_2025_05_15.html.gz": (
@@ -81,3 +82,16 @@ def test_unusable_input_gives_empty_article_with_a_reason(junk):
     article = extract_article(junk, "https://example.org/x")
     assert not article.body_text
     assert article.extraction_notes
+
+
+@pytest.mark.parametrize(
+    ("declared", "body", "expected"),
+    [
+        ("iso-8859-15", "<p>tras su sanción, für</p>".encode("utf-8"), "tras su sanción, für"),  # UTF-8 declared Latin
+        ("iso-8859-1", "<p>tras su sanción, für</p>".encode("latin-1"), "tras su sanción, für"),  # what it says
+        ("euc-kr", "<p>연합뉴스 기자</p>".encode("cp949"), "연합뉴스 기자"),
+    ],
+)
+def test_pages_decode_to_the_text_a_reader_sees(declared, body, expected):
+    page = f'<html><head><meta charset="{declared}"></head><body>'.encode("ascii") + body + b"</body></html>"
+    assert expected in decode_html(page)

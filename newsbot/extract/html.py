@@ -20,11 +20,17 @@ def decode_html(body: bytes | str, content_type: str | None = None) -> str:
     w3lib reads the BOM, the HTTP header and the ``<meta charset>`` and maps
     ``euc-kr`` to CP949 (the superset Korean sites really send). When the
     declared encoding does not fit the bytes (Latin-1 sent as UTF-8, say) the
-    bytes are decoded with the encoding charset-normalizer finds instead.
+    bytes are decoded with the encoding charset-normalizer finds instead, and
+    UTF-8 declared as Latin-1 (``iso-8859-15`` over UTF-8 bytes) is read as UTF-8.
     """
     if isinstance(body, str):
         return body
     encoding, text = html_to_unicode(content_type, body)
+    if _is_single_byte(encoding) and not body.isascii():
+        try:
+            return body.decode("utf-8")  # valid UTF-8 with non-ASCII bytes is not Latin-1 text by chance
+        except UnicodeDecodeError:
+            pass
     if "\ufffd" not in text:
         return text
     try:
@@ -38,6 +44,11 @@ def decode_html(body: bytes | str, content_type: str | None = None) -> str:
         logger.debug("declared %s does not decode, using %s", encoding, guessed)
         return body.decode(guessed, errors="replace")
     return text
+
+
+def _is_single_byte(encoding: str) -> bool:
+    name = encoding.replace("_", "").replace("-", "").lower()
+    return name.startswith(("cp125", "iso8859", "latin", "windows125", "ascii"))
 
 
 def parse_html(text: str) -> lxml.html.HtmlElement | None:
