@@ -28,7 +28,14 @@ _BOILERPLATE = re.compile(
     r"|get the latest\b.*(?:app|newsletter).*|continue reading\b.*|watch:.*|\(end\)|keywords|tags|topics"
     r"|explore further|citation:.*|more information:.*|less|(?:\.\.\.|…)?\s*more|(?:photo|image|credit)s?\s*:.{0,80}"
     r"|(?:image |photo )?copyright\b.{0,60}|follow [\w ]{1,30} on (?:instagram|facebook|twitter|x|youtube|tiktok)\b.*"
-    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)\s*$",
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    # "read also" and comment, share and paywall prompts in other languages
+    r"|(?:les også|lesen sie auch|lies auch|mehr zum thema|(?:à )?lire aussi|leggi anche|lee también|leia também"
+    r"|läs också|læs også|lue myös|czytaj (?:też|także)|читайте также)\b.*"
+    r"|ähnliche artikel|kommentar abgeben|join (?:our commenting forum|thought-provoking conversations)\b.*"
+    r"|add .{1,40} to your google news feed\.?|link zum youtube-inhalt|video starten, abbrechen mit escape"
+    r"|bu haberi paylaşın|ilgili konular|この記事は会員限定です。?|有料会員になると.*|この記事を書いた人"
+    r"|この記事の画像を見る.*|■?関連(?:キーワード|記事)|完了しました)\s*$",
     re.IGNORECASE,
 )
 # Photo credits that end a caption: "Credit: 20th Century Fox", "Photo: Hau Dinh, AP", "(Getty Images)".
@@ -43,9 +50,12 @@ _SPACE = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u3000]+")
 _MIN_STRUCTURED_BODY = 400
 _MIN_BODY_CHARS = 20
 # A fast-pass body shorter than this, or covering more of the page's visible text than this share,
-# is redone with trafilatura's full comparison (fast takes a whole 2013 Dong-A page, menus and all).
+# or mostly short lines without a full stop (a menu), is redone with trafilatura's full comparison
+# (fast takes a whole 2013 Dong-A page, and the Washington Times' menu).
 _MIN_FAST_BODY = 1000
 _MAX_PAGE_SHARE = 0.9
+_MIN_PROSE_SHARE = 0.3
+_SENTENCE_ENDS = tuple(".!?:;…\"'”’»)。！？다요")
 _VISIBLE_TEXT = "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]"
 
 
@@ -140,11 +150,18 @@ def _trafilatura_html(tree: lxml.html.HtmlElement, url: str, fast: bool) -> str:
     return determine_returnstring(document, options) if document else ""
 
 
+def _prose_share(fragment: lxml.html.HtmlElement) -> float:
+    """Share of the text in sentence-like lines; menus and link lists are short lines without a full stop."""
+    lines = [normalize_space(line) for line in fragment.text_content().split("\n")]
+    total = sum(len(line) for line in lines) or 1
+    return sum(len(line) for line in lines if len(line) >= 120 or line.endswith(_SENTENCE_ENDS)) / total
+
+
 def _needs_full_extraction(extracted: str, tree: lxml.html.HtmlElement) -> bool:
     """Whether trafilatura's fast pass missed: too little text, or nearly the whole page (menus and all)."""
     fragment = _fragment(extracted) if extracted else None
     length = len(normalize_space(fragment.text_content())) if fragment is not None else 0
-    if length < _MIN_FAST_BODY:
+    if length < _MIN_FAST_BODY or _prose_share(fragment) < _MIN_PROSE_SHARE:
         return True
     visible = sum(len(text.strip()) for text in tree.xpath(_VISIBLE_TEXT))
     return length > _MAX_PAGE_SHARE * visible
