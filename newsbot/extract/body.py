@@ -28,7 +28,7 @@ _BOILERPLATE = re.compile(
     r"|get the latest\b.*(?:app|newsletter).*|continue reading\b.*|watch:.*|\(end\)|keywords|tags|topics"
     r"|explore further|citation:.*|more information:.*|less|(?:\.\.\.|…)?\s*more|(?:photo|image|credit)s?\s*:.{0,80}"
     r"|(?:image |photo )?copyright\b.{0,60}|follow [\w ]{1,30} on (?:instagram|facebook|twitter|x|youtube|tiktok)\b.*"
-    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+|.{0,80}\bclick(?:ing)? here\b.{0,40}"
     # "read also" and comment, share and paywall prompts in other languages
     r"|(?:les også|lesen sie auch|lies auch|mehr zum thema|(?:à )?lire aussi|leggi anche|lee también|leia também"
     r"|läs också|læs også|lue myös|czytaj (?:też|także)|читайте также)\b.*"
@@ -55,6 +55,9 @@ _MIN_BODY_CHARS = 20
 _MIN_FAST_BODY = 1000
 _MAX_PAGE_SHARE = 0.9
 _MIN_PROSE_SHARE = 0.3
+# A short paragraph that is mostly one link is a promo for another story.
+_PROMO_CHARS = 150
+_PROMO_LINK_SHARE = 0.8
 _SENTENCE_ENDS = tuple(".!?:;…\"'”’»)。！？다요")
 _VISIBLE_TEXT = "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]"
 
@@ -197,11 +200,44 @@ def _wrap_figures(body: lxml.html.HtmlElement) -> None:
         figure.tail, image.tail = image.tail, None
 
 
+def _captioned_photos(body: lxml.html.HtmlElement) -> None:
+    """A paragraph or list item holding a photo and text restating its alt is a captioned photo.
+
+    Galleries put them in lists (``<li><img alt="…">caption … more</li>``); as text they
+    repeat every caption in the article.
+    """
+    for element in list(body.iter("p", "li", "div")):
+        image = element.find(".//img")
+        parent = element.getparent()
+        if image is None or parent is None:
+            continue
+        alt = normalize_space(image.get("alt") or "")
+        text = normalize_space(element.text_content())
+        if len(alt) < 30 or alt[:40] not in text or len(text) > 2 * len(alt) + 100:
+            continue
+        if any((link.get("href") or "").strip() for link in element.iter("a")):
+            continue  # a linked thumbnail or headline is a teaser for another story, not a caption
+        figure = lxml.html.Element("figure")
+        figure.append(lxml.html.Element("img", {key: value for key, value in image.attrib.items()}))
+        caption = lxml.html.Element("figcaption")
+        caption.text = alt
+        figure.append(caption)
+        if element.tag == "li":
+            parent.addprevious(figure)
+            parent.remove(element)
+            if not len(parent) and not normalize_space(parent.text_content()):
+                parent.drop_tree()
+        else:
+            figure.tail = element.tail
+            parent.replace(element, figure)
+
+
 def clean_fragment(body: lxml.html.HtmlElement, title: str = "") -> None:
     """Drop boilerplate blocks (bylines, credits, promos, the repeated headline) in place."""
     for line_break in body.iter("br"):
         line_break.tail = "\n" + (line_break.tail or "")
     _wrap_figures(body)
+    _captioned_photos(body)
     for caption in body.xpath(".//*[contains(@class, 'caption')]"):
         caption.tag = "figcaption"
     text_sample = body.text_content()
@@ -222,6 +258,9 @@ def clean_fragment(body: lxml.html.HtmlElement, title: str = "") -> None:
             continue
         if len(text) < 120 and all(_BOILERPLATE.match(line) for line in text.split("\n") if line.strip()):
             element.drop_tree()
+            continue
+        if element.tag == "p" and len(text) < _PROMO_CHARS and _link_density(element) >= _PROMO_LINK_SHARE:
+            element.drop_tree()  # a headline linking to another story ("China furious at Macron [INSIGHT]")
             continue
         if element.tag == "p" and len(text) < 400 and _ENDS_WITH_CREDIT.search(text):
             element.tag = "figcaption"  # a photo caption ("… Photo: Hau Dinh, AP"), not article text
