@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 
 from newsbot.extract import korean
-from newsbot.extract.body import normalize_space
+from newsbot.text import normalize_space
 from newsbot.fragments import parse_fragment
 from newsbot.text import plain_text
 
@@ -100,22 +100,23 @@ def _words(sentence: str, is_korean: bool) -> set[str]:
 
 
 def _textrank(word_sets: list[set[str]], damping: float = 0.85, iterations: int = 30) -> list[float]:
+    """TextRank scores: sentences that share words with many others rank high (power iteration)."""
+    import numpy  # here, not at the top: only the summary worker needs it, not the crawl process
+
     size = len(word_sets)
-    weights = [[0.0] * size for _ in range(size)]
+    weights = numpy.zeros((size, size))
     for i in range(size):
         for j in range(i + 1, size):
             shared = len(word_sets[i] & word_sets[j])
             if shared and len(word_sets[i]) > 1 and len(word_sets[j]) > 1:
-                weight = shared / (math.log(len(word_sets[i])) + math.log(len(word_sets[j])))
-                weights[i][j] = weights[j][i] = weight
-    totals = [sum(row) or 1.0 for row in weights]
-    scores = [1.0] * size
+                weights[i, j] = weights[j, i] = shared / (math.log(len(word_sets[i])) + math.log(len(word_sets[j])))
+    totals = weights.sum(axis=1)
+    totals[totals == 0] = 1.0
+    transition = (weights / totals[:, None]).T  # row i: what each sentence j passes to i
+    scores = numpy.ones(size)
     for _ in range(iterations):
-        scores = [
-            (1 - damping) + damping * sum(weights[j][i] / totals[j] * scores[j] for j in range(size))
-            for i in range(size)
-        ]
-    return scores
+        scores = (1 - damping) + damping * (transition @ scores)
+    return scores.tolist()
 
 
 def article_paragraphs(body_html: str) -> str:

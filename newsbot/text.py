@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
+
+import regex
 
 _TAG = re.compile(r"<[A-Za-z!/?][^<>]*>?")
 _TAG_START = re.compile(r"<(?=[A-Za-z!/?])")
 # Cc and Cf minus the ones text needs (tab and newline become spaces below; ZWJ/ZWNJ shape scripts).
 _KEEP_FORMAT = {"\u200c", "\u200d"}
+_CONTROL = regex.compile(r"[\p{Cc}\p{Cf}\p{Cs}\p{Co}\u2028\u2029]")
 _SPACE = re.compile(r"\s+")
+_LINE_SPACE = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u3000]+")
+
+
+def normalize_space(text: str) -> str:
+    """Collapse runs of white space on a line (including no-break and ideographic spaces) to one space."""
+    return _LINE_SPACE.sub(" ", text).strip()
 
 
 def plain_text(value: object, max_length: int = 0) -> str:
@@ -33,8 +41,11 @@ def plain_text(value: object, max_length: int = 0) -> str:
 
 def _without_controls(text: str) -> str:
     """Control and format characters out (line breaks become spaces), before any markup check."""
-    return "".join(
-        " " if char in "\t\n\r\u2028\u2029" else char
-        for char in text
-        if unicodedata.category(char) not in ("Cc", "Cf", "Cs", "Co") or char in _KEEP_FORMAT or char in "\t\n\r"
-    )
+    return _CONTROL.sub(_control_replacement, text)
+
+
+def _control_replacement(match: regex.Match) -> str:
+    char = match.group()
+    if char in "\t\n\r\u2028\u2029":
+        return " "
+    return char if char in _KEEP_FORMAT else ""

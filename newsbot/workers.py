@@ -40,6 +40,17 @@ def _exit_with(crawl_pid: int) -> None:
     threading.Thread(target=watch, daemon=True, name="newsbot-parent-watch").start()
 
 
+# Imported once by the fork server, so every worker starts with them (copy-on-write, no import
+# per worker); and instead of the default ``__main__``, which would give each worker Scrapy too.
+_PRELOAD = ["newsbot.extract.article", "newsbot.summarize"]
+
+
+def _worker_context() -> multiprocessing.context.ForkServerContext:
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(_PRELOAD)
+    return context
+
+
 class WorkerPool:
     """Runs functions in worker processes; ``NEWSBOT_WORKERS=0`` runs them inline."""
 
@@ -48,7 +59,7 @@ class WorkerPool:
         self.executor = (
             ProcessPoolExecutor(
                 max_workers=workers,
-                mp_context=multiprocessing.get_context("forkserver"),
+                mp_context=_worker_context(),
                 initializer=_exit_with,
                 initargs=(os.getpid(),),
             )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 from html import unescape as html_unescape
 from urllib.parse import urljoin, urlsplit
 
@@ -11,7 +12,8 @@ import lxml.html
 from htmldate import find_date
 
 from newsbot.extract import dates, korean
-from newsbot.extract.body import extract_body, normalize_space
+from newsbot.extract.body import extract_body
+from newsbot.text import normalize_space
 from newsbot.extract.html import decode_html, parse_html
 from newsbot.extract.structured import StructuredData, image_urls, names, read_structured_data, text_value
 from newsbot.extract.titles import clean_title, title_from_heading
@@ -75,7 +77,8 @@ def extract_article(
         return article
     data = read_structured_data(tree, url)
     node = data.article
-    page_text = normalize_space(tree.findtext(".//title") or "") + " " + _visible_text(tree)
+    visible_text = _visible_text(tree)
+    page_text = normalize_space(tree.findtext(".//title") or "") + " " + visible_text
     article.language = _language(tree, data, page_text)
     article.timezone = timezone or (KOREA_TIMEZONE if article.language == "ko" else "")
     article.canonical_url = _canonical(tree, url)
@@ -103,7 +106,7 @@ def extract_article(
     ))
     article.image_url = _image(node, data, url)
     article.body_html, article.body_text = extract_body(
-        tree, url, text_value(node.get("articleBody")) if node else "", article.title
+        tree, url, text_value(node.get("articleBody")) if node else "", article.title, len(visible_text) - visible_text.count(" ")
     )
     article.image_url = article.image_url or _first_large_body_image(tree, article.body_html, url)
     if not article.body_text:
@@ -113,16 +116,12 @@ def extract_article(
     return article
 
 
-_VISIBLE_TEXT = "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]"
+_VISIBLE_TEXT = "//body//text()[not(parent::script or parent::style or parent::noscript)]"
 
 
-def _visible_text(tree: lxml.html.HtmlElement, nodes: int = 600) -> str:
-    """The page's visible text (no script or style); the first ``nodes`` text nodes, 0 for all.
-
-    The language check reads 3,000 characters, so a sample does for it.
-    """
-    query = f"({_VISIBLE_TEXT})[position() <= {nodes}]" if nodes else _VISIBLE_TEXT
-    return normalize_space(" ".join(tree.xpath(query)))
+def _visible_text(tree: lxml.html.HtmlElement) -> str:
+    """The page's visible text (no script or style), for the language, Korean date lines and body checks."""
+    return normalize_space(" ".join(tree.xpath(_VISIBLE_TEXT)))
 
 
 def _language(tree: lxml.html.HtmlElement, data: StructuredData, page_text: str) -> str:
@@ -141,22 +140,24 @@ def _canonical(tree: lxml.html.HtmlElement, url: str) -> str:
 
 
 def _published(node: dict, data: StructuredData, tree: lxml.html.HtmlElement, page_text: str, url: str, tz: str) -> str:
-    candidates = [node.get("datePublished") or node.get("dateCreated")] if node else []
-    candidates.append(data.first(*_PUBLISHED_META))
-    for element in tree.iterfind(".//time[@datetime]"):
-        candidates.append(element.get("datetime"))
-        break
-    visible = dates.korean_visible_date(page_text)
-    if not visible and tz == KOREA_TIMEZONE:
-        visible = dates.korean_visible_date(_visible_text(tree, nodes=0))  # below a long menu
-    candidates.append(visible)
-    candidates.extend(_date_attributes(tree))
-    for candidate in candidates:
+    for candidate in _published_candidates(node, data, tree, page_text):
         iso = dates.to_iso(candidate, tz or None) if candidate else ""
         if iso:
             return iso
     day = dates.url_date(url) or _htmldate(tree, url)
     return dates.to_iso(day, tz or None) if day else ""
+
+
+def _published_candidates(node: dict, data: StructuredData, tree: lxml.html.HtmlElement, page_text: str) -> Iterator[str]:
+    """Publication dates the page states, most trusted first; each looked for only if the ones before fail."""
+    if node:
+        yield node.get("datePublished") or node.get("dateCreated") or ""
+    yield data.first(*_PUBLISHED_META)
+    time_element = tree.find(".//time[@datetime]")
+    if time_element is not None:
+        yield time_element.get("datetime")
+    yield dates.korean_visible_date(page_text)  # the whole visible text: the date may be below a long menu
+    yield from _date_attributes(tree)
 
 
 _DATE_ATTRIBUTE = re.compile(r"(?:publish|pub[-_]?date|deploy[-_]?dt|reg[-_]?date|created?[-_]?(?:at|date|dt))", re.I)

@@ -49,10 +49,13 @@ _REPORTER_TITLE = re.compile(r"\s*(?:기자|특파원|선임기자|객원기자|
 TITLE_SUFFIX_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " : ", " · ", " < ", " > ", "ㅣ", "|", "-", "::")
 
 
+_LETTERS = re.compile(r"[^\W\d_]")
+
+
 def is_korean(text: str, threshold: float = 0.3) -> bool:
     """True when at least ``threshold`` of the letters in ``text`` are Hangul."""
     sample = text[:3000]
-    letters = sum(1 for char in sample if char.isalpha())
+    letters = len(_LETTERS.findall(sample))
     return bool(letters) and len(HANGUL.findall(sample)) / letters >= threshold
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from newsbot.extract.body import normalize_space
+from newsbot.text import normalize_space
 from newsbot.extract.korean import TITLE_SUFFIX_SEPARATORS
 
 _QUOTE_PAIRS = {'"': '"', "“": "”", "'": "'", "‘": "’", "«": "»", "「": "」", "『": "』"}

@@ -12,18 +12,13 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from newsbot import signals as newsbot_signals
-from newsbot.extract import extract_article
+from newsbot.extract import extract_page
 from newsbot.workers import WorkerPool
 from newsbot.feeds import FeedEntry, parse_feed
 from newsbot.items import Article
 from newsbot.state import PostState
 
 logger = logging.getLogger(__name__)
-
-
-def extract_page(body: bytes, url: str, content_type: str, timezone_name: str | None) -> Article:
-    """:func:`extract_article` with positional arguments, for the worker pool."""
-    return extract_article(body, url, content_type=content_type, timezone=timezone_name)
 
 
 class NewsSpider(scrapy.Spider):
