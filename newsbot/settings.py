@@ -89,7 +89,13 @@ ITEM_PIPELINES = {
     "newsbot.pipelines.choose_image.ChooseImagePipeline": 550,
     "newsbot.pipelines.write_post.WritePostPipeline": 900,
 }
-EXTENSIONS = {"newsbot.progress.ProgressLine": 500, "newsbot.distributed.RedisWorker": 600}
+EXTENSIONS = {
+    "newsbot.progress.ProgressLine": 500,
+    "newsbot.distributed.RedisWorker": 600,
+    # A scheduled crawl opens no control ports (and skips loading aiohttp for them).
+    "scrapy.extensions.telnet.TelnetConsole": None,
+    "scrapy.extensions.remote_control.RemoteControl": None,
+}
 ADDONS = {"newsbot.distributed.RedisAddon": 0}
 IMAGES_MIN_WIDTH = 200
 IMAGES_MIN_HEIGHT = 120
