@@ -8,10 +8,12 @@ import re
 import subprocess
 import sys
 
+import lxml.html
 import pytest
 
 from conftest import PAGES, manifest
 from newsbot import extract_article
+from newsbot.extract.body import clean_fragment
 from newsbot.extract.html import decode_html
 
 KOREAN_PAGES = {
@@ -95,3 +97,31 @@ def test_unusable_input_gives_empty_article_with_a_reason(junk):
 def test_pages_decode_to_the_text_a_reader_sees(declared, body, expected):
     page = f'<html><head><meta charset="{declared}"></head><body>'.encode("ascii") + body + b"</body></html>"
     assert expected in decode_html(page)
+
+
+def _cleaned_body(markup: str) -> str:
+    body = lxml.html.document_fromstring(f"<html><body>{markup}</body></html>").find("body")
+    clean_fragment(body)
+    return lxml.html.tostring(body, encoding="unicode")
+
+
+def test_body_cleanup_drops_news_boilerplate_and_keeps_the_story():
+    story = "<p>The council voted on Tuesday to rebuild the bridge, ending a decade of argument over its cost.</p>"
+    cleaned = _cleaned_body(
+        story
+        + "<p>Stand: 22.04.2024, 06:00 Uhr</p>"
+        + '<p><a href="/other">China furious at Macron for Hong Kong protest jibe</a> [INSIGHT]</p>'
+        + '<p>Read the <a href="/report">full report</a> from the council, which runs to 300 pages and more.</p>'
+        + "<p>この記事は会員限定です。</p><p>Sign up to read the rest of this story.</p>"
+    )
+    assert story in cleaned
+    assert "full report" in cleaned  # a link inside a sentence is part of the story
+    assert "06:00" not in cleaned and "INSIGHT" not in cleaned
+    assert "会員限定" not in cleaned and "Sign up" not in cleaned  # all after a paywall notice goes
+
+
+def test_gallery_photo_with_its_caption_becomes_a_figure():
+    caption = "Defense Secretary Mark Esper shakes hands with Vietnam's defense minister in Hanoi on Wednesday"
+    cleaned = _cleaned_body(f'<ul><li><img src="/a.jpg" alt="{caption}"> {caption} <a href="">more</a></li></ul><p>Story text here.</p>')
+    assert f"<figcaption>{caption}</figcaption>" in cleaned
+    assert "<li>" not in cleaned

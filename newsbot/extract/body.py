@@ -55,6 +55,15 @@ _MIN_BODY_CHARS = 20
 _MIN_FAST_BODY = 1000
 _MAX_PAGE_SHARE = 0.9
 _MIN_PROSE_SHARE = 0.3
+# Paywall notices: the article text the page gives away ends there.
+_PAYWALL = re.compile(
+    r"この記事は(?:会員|有料会員)限定です|有料会員になると|(?:this|the rest of this) (?:article|story) is (?:only )?(?:for|available to) subscribers"
+    r"|dieser artikel ist (?:nur )?für abonnenten|article réservé aux abonnés|유료\s*회원\s*전용",
+    re.IGNORECASE,
+)
+_CLOCK_TIME = re.compile(r"\d{1,2}\s*[:時]\s*\d{2}")
+_LETTER = re.compile(r"[^\W\d_]")
+_MAX_DATE_LINE_LETTERS = 12
 # A short paragraph that is mostly one link is a promo for another story.
 _PROMO_CHARS = 150
 _PROMO_LINK_SHARE = 0.8
@@ -80,11 +89,13 @@ def extract_body(
         if scripted:
             logger.debug("using article HTML embedded in a script for %s", url)
             fragment = _fragment(f"<html><body>{scripted}</body></html>")
-    if fragment is not None:
-        clean_fragment(fragment, title)
-        body_html, body_text = _serialize(fragment)
-    else:
-        body_html, body_text = "", ""
+    body_html, body_text = _cleaned(fragment, title)
+    if len(body_text) < _MIN_STRUCTURED_BODY:
+        # Links and images can tip trafilatura towards a link-rich block (a job board, say); without them
+        # it may find the article. Only when the first answer left (almost) nothing.
+        plain_html, plain_text = _cleaned(_fragment(_trafilatura_html(tree, url, fast=False, markup=False)), title)
+        if len(plain_text) > 2 * len(body_text):
+            body_html, body_text = plain_html, plain_text
     structured_body = normalize_space(html.unescape(structured_body or "").replace("\n", "\u2029"))
     structured_body = structured_body.replace("\u2029", "\n")
     if len(structured_body) >= _MIN_STRUCTURED_BODY and len(body_text) < 0.6 * len(structured_body):
@@ -140,14 +151,21 @@ def _json_string_at(code: str, start: int, level: int) -> str:
     return raw
 
 
-def _trafilatura_html(tree: lxml.html.HtmlElement, url: str, fast: bool) -> str:
+def _cleaned(fragment: lxml.html.HtmlElement | None, title: str) -> tuple[str, str]:
+    if fragment is None:
+        return "", ""
+    clean_fragment(fragment, title)
+    return _serialize(fragment)
+
+
+def _trafilatura_html(tree: lxml.html.HtmlElement, url: str, fast: bool, markup: bool = True) -> str:
     """trafilatura's article HTML for ``tree`` (left unchanged: trafilatura works on a copy).
 
     ``bare_extraction`` rather than ``extract``: the latter also hashes the text
     for de-duplication, 4 ms a page that nothing here uses.
     """
     options = Extractor(
-        output_format="html", fast=fast, comments=False, formatting=True, links=True, images=True, tables=True, url=url
+        output_format="html", fast=fast, comments=False, formatting=markup, links=markup, images=markup, tables=True, url=url
     )
     document = trafilatura.bare_extraction(tree, options=options, as_dict=False)
     return determine_returnstring(document, options) if document else ""
@@ -256,7 +274,10 @@ def clean_fragment(body: lxml.html.HtmlElement, title: str = "") -> None:
         if title and element.tag in _HEADINGS | {"p"} and text == normalize_space(title):
             element.drop_tree()
             continue
-        if len(text) < 120 and all(_BOILERPLATE.match(line) for line in text.split("\n") if line.strip()):
+        if len(text) < 200 and _PAYWALL.search(text):
+            _drop_from(element)  # what follows a paywall notice is the sign-up form
+            break
+        if len(text) < 120 and all(_BOILERPLATE.match(line) or _is_date_line(line) for line in text.split("\n") if line.strip()):
             element.drop_tree()
             continue
         if element.tag == "p" and len(text) < _PROMO_CHARS and _link_density(element) >= _PROMO_LINK_SHARE:
@@ -278,6 +299,21 @@ def clean_fragment(body: lxml.html.HtmlElement, title: str = "") -> None:
                 continue
         first_text_block = False
     prune_trailing_links(body)
+
+
+def _is_date_line(line: str) -> bool:
+    """A time stamp on its own ("Stand: 22.04.2024, 06:00 Uhr", "17:41 JST, October 13, 2024")."""
+    return len(line) < 80 and bool(_CLOCK_TIME.search(line)) and len(_LETTER.findall(line)) <= _MAX_DATE_LINE_LETTERS
+
+
+def _drop_from(element: lxml.html.HtmlElement) -> None:
+    """Remove ``element`` and everything after it in document order (its ancestors stay)."""
+    node = element
+    while node is not None and node.tag != "body":
+        for sibling in list(node.itersiblings()):
+            sibling.drop_tree()
+        node = node.getparent()
+    element.drop_tree()
 
 
 def _link_density(element: lxml.html.HtmlElement) -> float:
