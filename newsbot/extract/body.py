@@ -36,7 +36,11 @@ _BOILERPLATE = re.compile(
     r"|ähnliche artikel|kommentar abgeben|join (?:our commenting forum|thought-provoking conversations)\b.*"
     r"|add .{1,40} to your google news feed\.?|link zum youtube-inhalt|video starten, abbrechen mit escape"
     r"|bu haberi paylaşın|ilgili konular|この記事は会員限定です。?|有料会員になると.*|この記事を書いた人"
-    r"|この記事の画像を見る.*|■?関連(?:キーワード|記事)|完了しました)\s*$",
+    r"|この記事の画像を見る.*|■?関連(?:キーワード|記事)|完了しました"
+    # one-line section labels of the page around the article
+    r"|(?:the )?(?:most )?popular|trending(?: now)?|current issue|top stories|latest (?:news|stories)|live ?blog|faq"
+    # teaser lines that end in how long ago another story was posted
+    r"|.{0,120}?(?:\d+\s*(?:時間|分|日)前|\b\d+\s+(?:minutes?|hours?|days?)\s+ago|\bvor\s+\d+\s+(?:minuten|stunden|tagen)))\s*$",
     re.IGNORECASE,
 )
 # Photo credits that end a caption: "Credit: 20th Century Fox", "Photo: Hau Dinh, AP", "(Getty Images)".
