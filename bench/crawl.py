@@ -68,28 +68,33 @@ def site_for(pages: list[tuple[str, bytes]], copies: int = 1) -> LocalSite:
 _TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def _sample_tree(pid: int, cpu_seconds: dict[int, float]) -> int:
-    """RSS of ``pid`` and all its descendants in KiB; records each one's CPU seconds so far."""
-    total = 0
+def _sample_tree(pid: int, cpu_seconds: dict[int, float], peaks: dict[int, int]) -> tuple[int, int]:
+    """RSS and PSS (shared pages split between the processes sharing them) of ``pid`` and all its
+    descendants in KiB; records each one's CPU seconds so far and its own peak RSS."""
+    total_rss = total_pss = 0
     pending = [pid]
     while pending:
         current = pending.pop()
         try:
             with open(f"/proc/{current}/status", encoding="ascii") as status:
-                total += next((int(line.split()[1]) for line in status if line.startswith("VmRSS:")), 0)
+                rss = next((int(line.split()[1]) for line in status if line.startswith("VmRSS:")), 0)
+            with open(f"/proc/{current}/smaps_rollup", encoding="ascii") as rollup:
+                total_pss += next((int(line.split()[1]) for line in rollup if line.startswith("Pss:")), 0)
             with open(f"/proc/{current}/stat", encoding="ascii") as stat:
                 fields = stat.read().rsplit(")", 1)[1].split()
             cpu_seconds[current] = (int(fields[11]) + int(fields[12])) / _TICKS
+            peaks[current] = max(peaks.get(current, 0), rss)
+            total_rss += rss
             for task in os.listdir(f"/proc/{current}/task"):
                 with open(f"/proc/{current}/task/{task}/children", encoding="ascii") as children:
                     pending.extend(int(child) for child in children.read().split())
         except (FileNotFoundError, ProcessLookupError, IndexError):
             continue
-    return total
+    return total_rss, total_pss
 
 
 def crawl(url: str, output: str) -> dict:
-    """One ``newsbot crawl`` run: wall and CPU seconds, peak RSS of its process tree, posts written."""
+    """One ``newsbot crawl`` run: wall and CPU seconds, peak RSS and PSS of its process tree, posts written."""
     command = [
         sys.executable, "-m", "newsbot.cli", "crawl", "feed", "-a", f"url={url}/feed.xml",
         "-s", f"NEWSBOT_OUTPUT={output}", "-s", "NEWSBOT_IMAGE_MODE=remote", "-s", "AUTOTHROTTLE_ENABLED=False",
@@ -98,15 +103,21 @@ def crawl(url: str, output: str) -> dict:
     ]
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    peak = 0
+    peak_rss = peak_pss = 0
     cpu_seconds: dict[int, float] = {}
+    process_peaks: dict[int, int] = {}
     while process.poll() is None:
-        peak = max(peak, _sample_tree(process.pid, cpu_seconds))
+        rss, pss = _sample_tree(process.pid, cpu_seconds, process_peaks)
+        peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
         time.sleep(0.05)
     wall = time.perf_counter() - started
     cpu = sum(cpu_seconds.values())  # last sample of each process: slightly under the true total
     posts = len(list(Path(output, "_posts").glob("*.md")))
-    return {"wall": wall, "cpu": cpu, "peak_mib": peak / 1024, "posts": posts, "status": process.returncode}
+    processes = sorted((peak // 1024 for peak in process_peaks.values()), reverse=True)
+    return {
+        "wall": wall, "cpu": cpu, "peak_mib": peak_rss / 1024, "pss_mib": peak_pss / 1024,
+        "processes": processes, "posts": posts, "status": process.returncode,
+    }
 
 
 def floor(pages: list[tuple[str, bytes]]) -> float:
@@ -129,6 +140,8 @@ def main() -> None:
     floor_seconds = floor(pages)
     print(f"crawl:  {first['wall']:.1f} s wall, {first['posts']} posts, {len(pages) / first['wall']:.1f} articles/s, "
           f"{first['cpu'] / len(pages) * 1000:.0f} ms CPU/article, peak RSS {first['peak_mib']:.0f} MiB, exit {first['status']}")
+    print(f"        peak PSS {first['pss_mib']:.0f} MiB (shared pages counted once); "
+          f"per-process peak RSS (MiB): {', '.join(map(str, first['processes']))}")
     print(f"floor:  trafilatura.extract alone {floor_seconds:.1f} s in one process; ratio crawl / floor {first['wall'] / floor_seconds:.2f}")
     print(f"second run over the unchanged feed: {second['wall']:.1f} s ({second['wall'] / first['wall'] * 100:.0f}% of the first), {second['posts']} posts")
     with tempfile.TemporaryDirectory() as output, LocalServer(site_for(pages, copies=4)) as url:

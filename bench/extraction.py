@@ -2,10 +2,12 @@
 
     python bench/extraction.py [--data ../shared/data]
 
-Prints body F1/precision/recall on zyte-benchmark-dev with the benchmark's own
-scoring (4-word shingles of \\w+ tokens, per-page normalised, averaged), and
-title exact-match, date-day accuracy and body F1 on the Fundus pages, plus
-milliseconds per page.
+Prints, for newsbot and for trafilatura alone side by side: body F1/precision/recall
+on zyte-benchmark-dev with the benchmark's own scoring (4-word shingles of \\w+
+tokens, per-page normalised, averaged); title exact-match, date-day accuracy and
+body F1 on the Fundus pages and title/date on goose3's cases that have them;
+must-appear / must-not-appear snippet rates on trafilatura-eval (trafilatura's
+own micro-averaged scoring); milliseconds per page for each.
 """
 
 from __future__ import annotations
@@ -76,11 +78,65 @@ def _norm(text: str) -> str:
     return " ".join((text or "").replace("\u200b", "").replace("\xad", "").split())
 
 
-def run_fundus(data: str) -> None:
-    titles = dates = total = dated = 0
-    precisions: list[float] = []
-    recalls: list[float] = []
+class Tally:
+    """Counts for one extractor on one data set."""
+
+    def __init__(self) -> None:
+        self.pages = self.titles = self.titled = self.dates = self.dated = 0
+        self.precisions: list[float] = []
+        self.recalls: list[float] = []
+        self.seconds = 0.0
+
+    def add(self, title: str, date: str, text: str, truth: dict, seconds: float) -> None:
+        self.pages += 1
+        self.seconds += seconds
+        if truth.get("title"):
+            self.titled += 1
+            self.titles += _norm(title) == _norm(truth["title"])
+        if truth.get("date"):
+            self.dated += 1
+            self.dates += (date or "")[:10] == truth["date"][:10]
+        if truth.get("body") is not None:
+            precision, recall = page_scores(truth["body"], text)
+            self.precisions.append(precision)
+            self.recalls.append(recall)
+
+    def line(self, name: str) -> str:
+        parts = [f"  {name:12s}"]
+        if self.titled:
+            parts.append(f"title exact {self.titles / self.titled:.3f} ({self.titles}/{self.titled})")
+        if self.dated:
+            parts.append(f"date day {self.dates / self.dated:.3f} ({self.dates}/{self.dated})")
+        if self.precisions:
+            score, precision, recall = f1(self.precisions, self.recalls)
+            parts.append(f"body F1 {score:.3f} (P {precision:.3f} R {recall:.3f})")
+        parts.append(f"{1000 * self.seconds / max(1, self.pages):.0f} ms/page")
+        return "  ".join(parts)
+
+
+def newsbot_fields(html: bytes, url: str) -> tuple[str, str, str]:
+    article = extract_article(html, url)
+    return article.title, article.published, article.body_text
+
+
+def trafilatura_fields(html: bytes, url: str) -> tuple[str, str, str]:
+    document = trafilatura.bare_extraction(html, url=url, with_metadata=True, as_dict=False)
+    if document is None:
+        return "", "", ""
+    return document.title or "", document.date or "", document.text or ""
+
+
+EXTRACTORS = {"newsbot": newsbot_fields, "trafilatura": trafilatura_fields}
+
+
+def _timed(extractor, html: bytes, url: str) -> tuple[tuple[str, str, str], float]:
     started = time.perf_counter()
+    fields = extractor(html, url)
+    return fields, time.perf_counter() - started
+
+
+def run_fundus(data: str) -> None:
+    tallies = {name: Tally() for name in EXTRACTORS}
     for folder in sorted(glob.glob(os.path.join(data, "fundus", "*", "meta.info"))):
         country = os.path.dirname(folder)
         meta = json.load(open(folder, encoding="utf-8"))
@@ -90,24 +146,76 @@ def run_fundus(data: str) -> None:
             pages = sorted(glob.glob(os.path.join(country, f"{publisher}_*.html.gz")))
             for page, version in zip(pages, versions):
                 expected = versions[version]
-                article = extract_article(gzip.open(page).read(), meta[os.path.basename(page)]["url"])
-                total += 1
-                titles += _norm(article.title) == _norm(expected.get("title"))
-                if expected.get("publishing_date"):
-                    dated += 1
-                    dates += article.published[:10] == expected["publishing_date"][:10]
                 body = expected.get("body", {})
-                truth_text = " ".join(
-                    [*body.get("summary", [])]
-                    + [line for section in body.get("sections", []) for line in section.get("headline", []) + section.get("paragraphs", [])]
-                )
-                precision, recall = page_scores(truth_text, article.body_text)
-                precisions.append(precision)
-                recalls.append(recall)
-    elapsed = time.perf_counter() - started
-    score, precision, recall = f1(precisions, recalls)
-    print(f"fundus ({total} pages)")
-    print(f"  newsbot      title exact {titles / total:.3f}  date day {dates / dated:.3f}  body F1 {score:.3f} (P {precision:.3f} R {recall:.3f})  {1000 * elapsed / total:.0f} ms/page")
+                truth = {
+                    "title": expected.get("title") or "",
+                    "date": expected.get("publishing_date") or "",
+                    "body": " ".join(
+                        [*body.get("summary", [])]
+                        + [line for section in body.get("sections", []) for line in section.get("headline", []) + section.get("paragraphs", [])]
+                    ),
+                }
+                html = gzip.open(page).read()
+                for name, extractor in EXTRACTORS.items():
+                    (title, date, text), seconds = _timed(extractor, html, meta[os.path.basename(page)]["url"])
+                    tallies[name].add(title, date, text, truth, seconds)
+    print(f"fundus ({tallies['newsbot'].pages} pages, all countries)")
+    for name, tally in tallies.items():
+        print(tally.line(name))
+
+
+def run_goose3(data: str) -> None:
+    """goose3's cases that state a title or a publication date (some are small hand-made pages)."""
+    tallies = {name: Tally() for name in EXTRACTORS}
+    for case in sorted(glob.glob(os.path.join(data, "goose3", "*", "*.json"))):
+        entry = json.load(open(case, encoding="utf-8"))
+        expected = entry.get("expected", {})
+        truth = {"title": expected.get("title") or "", "date": expected.get("publish_date") or ""}
+        page = case[:-5] + ".html"
+        if not (truth["title"] or truth["date"]) or not os.path.exists(page):
+            continue
+        html = open(page, "rb").read()
+        for name, extractor in EXTRACTORS.items():
+            (title, date, _), seconds = _timed(extractor, html, entry.get("url") or "http://example.com/")
+            tallies[name].add(title, date, "", truth, seconds)
+    print(f"goose3 ({tallies['newsbot'].pages} cases with a title or a date)")
+    for name, tally in tallies.items():
+        print(tally.line(name))
+
+
+def run_trafilatura_eval(data: str) -> None:
+    """Snippets that must / must not appear in the main text, scored as trafilatura's own evaluation does."""
+    corpus = os.path.join(data, "trafilatura-eval")
+    entries = json.load(open(os.path.join(corpus, "evaldata.json"), encoding="utf-8"))
+    counts = {name: Counter() for name in EXTRACTORS}
+    seconds = dict.fromkeys(EXTRACTORS, 0.0)
+    pages = 0
+    for url, entry in entries.items():
+        path = next(
+            (candidate for folder in ("cache", "eval")
+             if os.path.exists(candidate := os.path.join(corpus, "html_gz", folder, entry["file"] + ".gz"))),
+            None,
+        )
+        if path is None:
+            continue
+        pages += 1
+        html = gzip.open(path).read()
+        for name, extractor in EXTRACTORS.items():
+            (_, _, text), elapsed = _timed(extractor, html, url)
+            seconds[name] += elapsed
+            text = " ".join(text.split())
+            for snippet in entry.get("with", []):
+                counts[name]["tp" if " ".join(snippet.split()) in text else "fn"] += 1
+            for snippet in entry.get("without", []):
+                counts[name]["fp" if " ".join(snippet.split()) in text else "tn"] += 1
+    print(f"trafilatura-eval ({pages} pages)")
+    for name, count in counts.items():
+        tp, fn, fp, tn = count["tp"], count["fn"], count["fp"], count["tn"]
+        print(
+            f"  {name:12s}must-appear found {tp / (tp + fn):.3f}  must-not-appear absent {tn / (tn + fp):.3f}  "
+            f"P {tp / (tp + fp):.3f} R {tp / (tp + fn):.3f} F1 {2 * tp / (2 * tp + fp + fn):.3f}  "
+            f"{1000 * seconds[name] / pages:.0f} ms/page"
+        )
 
 
 def main() -> None:
@@ -116,6 +224,8 @@ def main() -> None:
     options = parser.parse_args()
     run_zyte(options.data)
     run_fundus(options.data)
+    run_goose3(options.data)
+    run_trafilatura_eval(options.data)
 
 
 if __name__ == "__main__":

@@ -56,6 +56,7 @@ class WorkerPool:
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
+        self.started = False
         self.executor = (
             ProcessPoolExecutor(
                 max_workers=workers,
@@ -80,11 +81,31 @@ class WorkerPool:
             crawler.signals.connect(pool.close, signal=signals.engine_stopped)
         return pools[setting]
 
+    def start(self) -> None:
+        """Start the worker processes now (without waiting for them), not on the first task.
+
+        The first start also starts the fork server, which imports the extractors: done while
+        the first pages download rather than after.
+        """
+        if self.executor is not None and not self.started:
+            self.started = True
+            # In a thread: the first fork waits for the fork server's imports, which would stall the reactor.
+            threading.Thread(target=self._spawn_workers, args=(self.executor,), daemon=True, name="newsbot-pool-start").start()
+
+    def _spawn_workers(self, executor: ProcessPoolExecutor) -> None:
+        try:
+            for _ in range(self.workers):
+                executor.submit(os.getpid)
+        except RuntimeError:  # the crawl closed the pool meanwhile
+            pass
+
     async def run(self, function: Callable[..., Result], *args: Any) -> Result:
         """``function(*args)`` in a worker process (it and its arguments must pickle)."""
         if self.executor is None:
             return function(*args)
-        return await asyncio.get_running_loop().run_in_executor(self.executor, function, *args)
+        # Submitted from a thread: a submit that has to start a worker waits for the fork server.
+        future = await asyncio.to_thread(self.executor.submit, function, *args)
+        return await asyncio.wrap_future(future)
 
     def close(self) -> None:
         if self.executor is not None:

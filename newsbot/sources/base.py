@@ -114,6 +114,7 @@ class NewsSpider(scrapy.Spider):
             if previous and not (entry.modified and entry.modified != previous.modified):
                 stats.inc_value("newsbot/feed/already_posted")
                 continue
+            WorkerPool.from_crawler(self.crawler).start()  # there is work: get the extractors ready
             yield scrapy.Request(
                 entry.url, callback=self.parse_article, errback=self.article_failed, cb_kwargs={"entry": entry}
             )
