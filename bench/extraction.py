@@ -21,6 +21,7 @@ import re
 import time
 from collections import Counter
 
+import dateparser
 import trafilatura
 
 from newsbot import extract_article
@@ -78,6 +79,14 @@ def _norm(text: str) -> str:
     return " ".join((text or "").replace("\u200b", "").replace("\xad", "").split())
 
 
+def _day(value: str) -> str:
+    """``YYYY-MM-DD`` of a ground-truth date, ISO or not ("Sun Nov 23 16:00:00 EDT 2014")."""
+    if re.match(r"\d{4}-\d{2}-\d{2}", value):
+        return value[:10]
+    parsed = dateparser.parse(value)
+    return parsed.date().isoformat() if parsed else value
+
+
 class Tally:
     """Counts for one extractor on one data set."""
 
@@ -95,7 +104,7 @@ class Tally:
             self.titles += _norm(title) == _norm(truth["title"])
         if truth.get("date"):
             self.dated += 1
-            self.dates += (date or "")[:10] == truth["date"][:10]
+            self.dates += (date or "")[:10] == _day(truth["date"])
         if truth.get("body") is not None:
             precision, recall = page_scores(truth["body"], text)
             self.precisions.append(precision)
