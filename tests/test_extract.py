@@ -125,3 +125,15 @@ def test_gallery_photo_with_its_caption_becomes_a_figure():
     cleaned = _cleaned_body(f'<ul><li><img src="/a.jpg" alt="{caption}"> {caption} <a href="">more</a></li></ul><p>Story text here.</p>')
     assert f"<figcaption>{caption}</figcaption>" in cleaned
     assert "<li>" not in cleaned
+
+
+def test_text_in_layout_tables_and_after_control_characters_is_kept():
+    story = " ".join(["The association was founded in 1990 by a handful of neighbours in their living room."] * 8)
+    page = (
+        "<html><head><title>Our club</title></head><body><table><tr><td><img src='/logo.gif'></td>"
+        f"<td><p>{story}</p><p>Ends\x0b here with a line about the annual meeting and its agenda.</p></td></tr></table>"
+        "</body></html>"
+    )
+    article = extract_article(page.encode(), "https://club.example.org/about")
+    assert story in article.body_text
+    assert "annual meeting" in article.body_text

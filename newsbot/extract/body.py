@@ -375,22 +375,33 @@ def _serialize(body: lxml.html.HtmlElement) -> tuple[str, str]:
         parts.append(lxml.html.tostring(child, encoding="unicode", with_tail=False))
         if child.tail and child.tail.strip():
             parts.append(f"<p>{html.escape(child.tail.strip())}</p>")
+    if parts and body.text and body.text.strip():
+        texts.append(normalize_space(body.text))
     for element in body.iter(*BLOCK_TAGS, "tr"):
         if element.tag in ("td", "th", "figcaption") or element.find(".//p") is not None:
             continue
         if any(ancestor.tag in ("figure", "figcaption") for ancestor in element.iterancestors()):
             continue  # captions belong to the photo, not to the article's text
+        row = next((ancestor for ancestor in element.iterancestors("tr")), None)
         if element.tag == "tr":
-            cells = (normalize_space(cell.text_content()) for cell in element.iter("td", "th"))
-            line = " ".join(cell for cell in cells if cell)
-            if line:
-                texts.append(line)
+            if not _is_layout_row(element):
+                cells = (normalize_space(cell.text_content()) for cell in element.iter("td", "th"))
+                line = " ".join(cell for cell in cells if cell)
+                if line:
+                    texts.append(line)
             continue
-        if any(ancestor.tag == "tr" for ancestor in element.iterancestors()):
-            continue
+        if row is not None and not _is_layout_row(row):
+            continue  # a data table's cell: its row is one line
         lines = (normalize_space(line) for line in element.text_content().split("\n"))
         texts.extend(line for line in lines if line)
+        if element.getparent() is body and element.tail and element.tail.strip():
+            texts.append(normalize_space(element.tail))
     return "\n".join(parts), "\n".join(texts)
+
+
+def _is_layout_row(row: lxml.html.HtmlElement) -> bool:
+    """A table row holding paragraphs or headings is page layout (old sites), not data."""
+    return any(element.tag not in ("td", "th") for element in row.iterdescendants(*BLOCK_TAGS))
 
 
 def _paragraphs_html(text: str, title: str) -> tuple[str, str]:

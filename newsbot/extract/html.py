@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 import lxml.html
 from charset_normalizer import from_bytes
@@ -11,6 +12,7 @@ from w3lib.encoding import html_to_unicode, resolve_encoding
 
 logger = logging.getLogger(__name__)
 
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
 
 
@@ -56,7 +58,7 @@ def parse_html(text: str) -> lxml.html.HtmlElement | None:
     # lxml refuses str input that carries an XML encoding declaration.
     if text.lstrip().startswith("<?xml"):
         text = text.split("?>", 1)[-1]
-    text = text.replace("\x00", "")
+    text = _CONTROL_CHARACTERS.sub("", text)  # libxml2 stops reading the document at some of them
     if not text.strip():
         return None
     try:
