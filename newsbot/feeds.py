@@ -12,12 +12,15 @@ import logging
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
-import feedparser
 from lxml import etree
 
 from newsbot.extract.dates import to_iso
+
+if TYPE_CHECKING:
+    from feedparser import FeedParserDict
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +72,8 @@ def parse_feed(body: bytes, url: str, timezone_name: str | None = None) -> FeedD
 
 
 def _parse_syndication(body: bytes, url: str, tz: str | None) -> FeedDocument:
+    import feedparser  # here: a run whose feeds all answer 304 never loads it
+
     parsed = feedparser.parse(body, response_headers={"content-location": url})
     version = parsed.get("version") or ""
     if not version and not parsed.entries:
@@ -125,7 +130,7 @@ def _parse_json_feed(body: bytes, url: str, tz: str | None) -> FeedDocument:
     return document
 
 
-def _entry_link(entry: feedparser.FeedParserDict, base: str) -> str:
+def _entry_link(entry: FeedParserDict, base: str) -> str:
     candidates = [entry.get("link", "")]
     candidates += [link.get("href", "") for link in entry.get("links", []) if link.get("rel") in (None, "alternate")]
     if entry.get("id", "").startswith(("http://", "https://")) and entry.get("guidislink", True):
@@ -139,7 +144,7 @@ def _entry_link(entry: feedparser.FeedParserDict, base: str) -> str:
     return ""
 
 
-def _entry_image(entry: feedparser.FeedParserDict, base: str) -> str:
+def _entry_image(entry: FeedParserDict, base: str) -> str:
     for media in entry.get("media_content", []) + entry.get("media_thumbnail", []):
         if media.get("url") and media.get("medium", "image") == "image":
             return urljoin(base, media["url"])

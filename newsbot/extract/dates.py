@@ -6,7 +6,6 @@ import re
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-import dateparser
 
 # Korean pages print their time as "입력 2025.05.30 20:15" or "2025-05-30 오후 8:15".
 _KOREAN_DATE = re.compile(
@@ -61,6 +60,8 @@ def _parse_text(text: str, tz: str | None) -> datetime | None:
         return datetime.fromisoformat(iso)
     except ValueError:
         pass
+    import dateparser  # here: a run that finds nothing new never loads it (a fifth of a second)
+
     return dateparser.parse(
         text,
         settings={
