@@ -137,3 +137,17 @@ def test_text_in_layout_tables_and_after_control_characters_is_kept():
     article = extract_article(page.encode(), "https://club.example.org/about")
     assert story in article.body_text
     assert "annual meeting" in article.body_text
+
+
+def test_standfirst_printed_under_the_headline_opens_the_body_once():
+    dek = "The council approved the new bridge after ten years of argument over what it would cost the town."
+    story = "".join(f"<p>Paragraph {n} of the story tells what the vote means for the people who cross the river daily.</p>" for n in range(8))
+    page = (
+        f'<html><head><meta name="description" content="{dek}"><title>Bridge approved</title></head><body>'
+        f'<header><h1>Bridge approved</h1><p class="standfirst">{dek}</p></header><article>{story}</article></body></html>'
+    )
+    article = extract_article(page.encode(), "https://town.example.org/news/bridge")
+    assert article.body_text.startswith(dek)
+    assert article.body_text.count(dek) == 1
+    hidden = page.replace(f'<p class="standfirst">{dek}</p>', "")  # a description in meta tags only is not shown
+    assert dek not in extract_article(hidden.encode(), "https://town.example.org/news/bridge").body_text

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
+from html import escape as html_escape
 from html import unescape as html_unescape
 from urllib.parse import urljoin, urlsplit
 
@@ -108,6 +109,7 @@ def extract_article(
     article.body_html, article.body_text = extract_body(
         tree, url, text_value(node.get("articleBody")) if node else "", article.title, len(visible_text) - visible_text.count(" ")
     )
+    article.body_html, article.body_text = _with_standfirst(article.body_html, article.body_text, article.description, visible_text)
     article.image_url = article.image_url or _first_large_body_image(tree, article.body_html, url)
     if not article.body_text:
         article.extraction_notes.append("no article body found")
@@ -117,6 +119,27 @@ def extract_article(
 
 
 _VISIBLE_TEXT = "//body//text()[not(parent::script or parent::style or parent::noscript)]"
+
+
+_STANDFIRST_PROBE = 60  # characters of the description looked for in the page and in the body
+
+
+def _with_standfirst(body_html: str, body_text: str, description: str, visible_text: str) -> tuple[str, str]:
+    """The standfirst (the summary printed under the headline) ahead of the body when the extractor left it out.
+
+    Pages carry it as their description too; it counts only when the page shows it, not in meta tags alone.
+    """
+    probe = description[:_STANDFIRST_PROBE]
+    if not body_text or len(description) < 40 or probe in normalize_space(body_text):
+        return body_html, body_text
+    first_line = normalize_space(body_text.split("\n", 1)[0])
+    if first_line[:_STANDFIRST_PROBE] in description:
+        return body_html, body_text  # the body already opens with (part of) it
+    shown_at = visible_text.find(probe)
+    body_at = visible_text.find(first_line[:_STANDFIRST_PROBE])
+    if shown_at == -1 or (body_at != -1 and shown_at > body_at):
+        return body_html, body_text  # not on the page, or printed after the story starts (a teaser elsewhere)
+    return f"<p>{html_escape(description)}</p>\n{body_html}", f"{description}\n{body_text}"
 
 
 def _visible_text(tree: lxml.html.HtmlElement) -> str:

@@ -39,6 +39,7 @@ _BOILERPLATE = re.compile(
     r"|この記事の画像を見る.*|■?関連(?:キーワード|記事)|完了しました"
     # one-line section labels of the page around the article
     r"|(?:the )?(?:most )?popular|trending(?: now)?|current issue|top stories|latest (?:news|stories)|live ?blog|faq"
+    r"|【[^】]{1,30}】|this is a breaking (?:news )?story\b.*|.{0,40}\b(?:verfügbar bis|available until)\b.{0,30}"
     # teaser lines that end in how long ago another story was posted
     r"|.{0,120}?(?:\d+\s*(?:時間|分|日)前|\b\d+\s+(?:minutes?|hours?|days?)\s+ago|\bvor\s+\d+\s+(?:minuten|stunden|tagen)))\s*$",
     re.IGNORECASE,
