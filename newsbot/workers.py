@@ -40,9 +40,9 @@ def _exit_with(crawl_pid: int) -> None:
     threading.Thread(target=watch, daemon=True, name="newsbot-parent-watch").start()
 
 
-# Imported once by the fork server, so every worker starts with them (copy-on-write, no import
-# per worker); and instead of the default ``__main__``, which would give each worker Scrapy too.
-_PRELOAD = ["newsbot.extract.article", "newsbot.summarize"]
+# Imported once by the fork server, so every worker starts with them, warmed up (copy-on-write,
+# no import per worker); and instead of the default ``__main__``, which would give each worker Scrapy too.
+_PRELOAD = ["newsbot.extract.article", "newsbot.summarize", "newsbot.warmup"]
 
 
 def _worker_context() -> multiprocessing.context.ForkServerContext:

@@ -1,0 +1,28 @@
+"""Imported by the worker processes' fork server: pays the extractors' first-use costs once.
+
+dateparser loads its locale data and trafilatura its caches on first use (about a
+second of CPU). Done here, in the fork server, every worker starts with them ready
+(copy-on-write) instead of paying for them itself.
+"""
+
+from __future__ import annotations
+
+from newsbot.extract.article import extract_article
+from newsbot.extract.dates import to_iso
+
+_PARAGRAPH = "<p>The council met on Tuesday and voted to rebuild the old bridge over the river before winter.</p>"
+_PAGE = (
+    '<html lang="en"><head><title>Warm-up</title><meta property="article:published_time" content="2024-05-03T10:00:00Z">'
+    f"</head><body><article><h1>Warm-up</h1>{_PARAGRAPH * 6}</article></body></html>"
+)
+# One date in each script and style the extractors meet often, so dateparser loads those locales.
+_DATES = ("Sun Nov 23 16:00:00 EDT 2014", "2024년 5월 3일 오후 3:10", "3. Mai 2024", "23 mars 2024", "2024年5月3日")
+
+
+def warm_up() -> None:
+    extract_article(_PAGE, "https://warm-up.invalid/article")
+    for text in _DATES:
+        to_iso(text, None)
+
+
+warm_up()
