@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import threading
 import time
@@ -80,6 +81,15 @@ class WorkerPool:
             pools[setting] = pool
             crawler.signals.connect(pool.close, signal=signals.engine_stopped)
         return pools[setting]
+
+    def start_fork_server(self) -> None:
+        """Start the fork server now: its imports and warm-up (about a second) overlap the crawl's start.
+
+        It only spawns the process and returns; the first worker waits for it to be ready.
+        """
+        if self.executor is not None:
+            _worker_context()  # the preload list must be set before the server starts
+            multiprocessing.forkserver.ensure_running()
 
     def start(self) -> None:
         """Start the worker processes now (without waiting for them), not on the first task.

@@ -57,6 +57,7 @@ class NewsSpider(scrapy.Spider):
         return list(self.feeds)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        WorkerPool.from_crawler(self.crawler).start_fork_server()
         for url in self.feed_urls():
             yield self.feed_request(url)
 
