@@ -39,8 +39,11 @@ def _pairs(values: list[str]) -> dict[str, str]:
     return result
 
 
-def source_failures(stats: dict) -> list[str]:
-    """Why a finished crawl counts as failed for cron; empty when it went fine."""
+def source_failures(stats: dict, shared_queue: bool = False) -> list[str]:
+    """Why a finished crawl counts as failed for cron; empty when it went fine.
+
+    With a shared (Redis) queue another worker may have fetched every feed: not a failure.
+    """
     reasons = []
     if stats.get("newsbot/feed/error"):
         reasons.append(f"{stats['newsbot/feed/error']} feed(s) unreachable")
@@ -48,7 +51,7 @@ def source_failures(stats: dict) -> list[str]:
         reasons.append(f"{stats['newsbot/feed/unparseable']} feed(s) not parseable")
     if stats.get("spider_exceptions/count") or stats.get("log_count/CRITICAL"):
         reasons.append("spider error")
-    if not stats.get("newsbot/feed/fetched") and not reasons:
+    if not stats.get("newsbot/feed/fetched") and not reasons and not shared_queue:
         reasons.append("no feed was fetched")
     return reasons
 
@@ -91,7 +94,7 @@ def _crawl_locked(settings, spiders: list[str], arguments: dict[str, str]) -> in
     reports = []
     for crawler in crawlers:
         stats = crawler.stats.get_stats()
-        failures = source_failures(stats)
+        failures = source_failures(stats, shared_queue=bool(settings.get("NEWSBOT_REDIS_URL")))
         if failures:
             logger.error("source %s failed: %s", crawler.spider.name, "; ".join(failures))
         reports.append(SourceReport.from_stats(crawler.spider.name, stats, failures))

@@ -44,7 +44,7 @@ class RedisAddon:
         if not url:
             return
         for name, value in {
-            "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
+            "SCHEDULER": "newsbot.redis_scheduler.RedisScheduler",
             "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
             "SCHEDULER_PERSIST": True,  # one worker closing must not flush the others' queue
             "REDIS_URL": url,
@@ -58,6 +58,10 @@ def _redis(url: str):
     import redis
 
     return redis.Redis.from_url(url, decode_responses=True)
+
+
+WORKER_ID = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+"""This crawl process among the workers: its heartbeat key, its in-flight requests, its post claims."""
 
 
 class RedisPostState:
@@ -91,7 +95,7 @@ class RedisPostState:
 
     def claim(self, url: str) -> bool:
         """True when this worker may post ``url`` now (nobody else is posting it)."""
-        return bool(self.server.set(f"{PREFIX}:claim:{url_key(url)}", os.getpid(), nx=True, ex=self.claim_seconds))
+        return bool(self.server.set(f"{PREFIX}:claim:{url_key(url)}", WORKER_ID, nx=True, ex=self.claim_seconds))
 
     def release(self, url: str) -> None:
         self.server.delete(f"{PREFIX}:claim:{url_key(url)}")
@@ -119,7 +123,7 @@ class RedisWorker:
     def __init__(self, crawler: Crawler, url: str) -> None:
         self.crawler = crawler
         self.server = _redis(url)
-        self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.worker_id = WORKER_ID
         self.idle_seconds = crawler.settings.getfloat("NEWSBOT_REDIS_IDLE_SECONDS", self.idle_seconds)
         self.idle_since: float | None = None
         self.loop: task.LoopingCall | None = None
@@ -133,7 +137,7 @@ class RedisWorker:
         crawler.signals.connect(worker.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(worker.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(worker.spider_idle, signal=signals.spider_idle)
-        crawler.signals.connect(worker.request_reached_downloader, signal=signals.request_reached_downloader)
+        crawler.signals.connect(worker.request_taken, signal=newsbot_signals.request_taken)
         for done in (signals.item_scraped, signals.item_dropped, signals.item_error):
             crawler.signals.connect(worker.item_done, signal=done)
         crawler.signals.connect(worker.article_failed, signal=newsbot_signals.article_failed)
@@ -155,7 +159,8 @@ class RedisWorker:
         self.beat()
         self.take_over_dead_workers()
 
-    def request_reached_downloader(self, request: Request, spider) -> None:
+    def request_taken(self, request: Request, spider) -> None:
+        """Listed as this worker's as soon as it leaves the shared queue, so no kill can lose it."""
         if "entry" not in request.cb_kwargs:
             return  # feeds are read by every worker; only article requests are shared work
         request_data = base64.b64encode(pickle.dumps(request.to_dict(spider=spider))).decode("ascii")
@@ -172,16 +177,26 @@ class RedisWorker:
         self.server.hdel(self.inflight_key, url_key(url))
 
     def take_over_dead_workers(self) -> None:
+        dead: set[str] = set()
         for key, payload in self.server.hgetall(self.inflight_key).items():
             entry = json.loads(payload)
             if entry["worker"] == self.worker_id or self.server.exists(f"{PREFIX}:worker:{entry['worker']}"):
                 continue
+            dead.add(entry["worker"])
             if self.server.hdel(self.inflight_key, key):  # only one worker wins the takeover
                 data = pickle.loads(base64.b64decode(entry["request"]))  # written by a newsbot worker
                 request = request_from_dict(data, spider=self.crawler.spider).replace(dont_filter=True)
                 logger.warning("taking over %s from dead worker %s", request.url, entry["worker"])
                 self.crawler.stats.inc_value("newsbot/redis/taken_over")
                 self.crawler.engine.crawl(request)
+        if dead:
+            self.release_claims_of(dead)
+
+    def release_claims_of(self, workers: set[str]) -> None:
+        """Post claims a dead worker held (it died mid-write): the taken-over articles need them."""
+        for key in self.server.scan_iter(f"{PREFIX}:claim:*"):
+            if self.server.get(key) in workers:
+                self.server.delete(key)
 
     def spider_idle(self, spider) -> None:
         self.take_over_dead_workers()
