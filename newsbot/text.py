@@ -13,6 +13,8 @@ _TAG_START = re.compile(r"<(?=[A-Za-z!/?])")
 _KEEP_FORMAT = {"\u200c", "\u200d"}
 _CONTROL = regex.compile(r"[\p{Cc}\p{Cf}\p{Cs}\p{Co}\u2028\u2029]")
 _SPACE = re.compile(r"\s+")
+LETTER = re.compile(r"[^\W\d_]")
+"""One letter of any script (``\\w`` without digits and underscore)."""
 _LINE_SPACE = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u3000]+")
 
 

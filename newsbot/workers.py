@@ -87,8 +87,7 @@ class WorkerPool:
 
         It only spawns the process and returns; the first worker waits for it to be ready.
         """
-        if self.executor is not None:
-            _worker_context()  # the preload list must be set before the server starts
+        if self.executor is not None:  # its context set the preload list when the pool was made
             multiprocessing.forkserver.ensure_running()
 
     def start(self) -> None:

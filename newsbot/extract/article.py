@@ -107,7 +107,7 @@ def extract_article(
     ))
     article.image_url = _image(node, data, url)
     article.body_html, article.body_text = extract_body(
-        tree, url, text_value(node.get("articleBody")) if node else "", article.title, len(visible_text) - visible_text.count(" ")
+        tree, url, text_value(node.get("articleBody")) if node else "", article.title, visible_text
     )
     article.body_html, article.body_text = _with_standfirst(article.body_html, article.body_text, article.description, visible_text)
     article.image_url = article.image_url or _first_large_body_image(tree, article.body_html, url)

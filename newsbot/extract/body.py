@@ -14,7 +14,7 @@ from trafilatura.core import determine_returnstring
 from trafilatura.settings import Extractor
 
 from newsbot.extract import korean
-from newsbot.text import normalize_space
+from newsbot.text import LETTER, normalize_space
 
 logger = logging.getLogger(__name__)
 
@@ -67,27 +67,25 @@ _PAYWALL = re.compile(
     re.IGNORECASE,
 )
 _CLOCK_TIME = re.compile(r"\d{1,2}\s*[:時]\s*\d{2}")
-_LETTER = re.compile(r"[^\W\d_]")
 _MAX_DATE_LINE_LETTERS = 12
 # A short paragraph that is mostly one link is a promo for another story.
 _PROMO_CHARS = 150
 _PROMO_LINK_SHARE = 0.8
 _SENTENCE_ENDS = tuple(".!?:;…\"'”’»)。！？다요")
 _SPACES = re.compile(r"\s+")
-_VISIBLE_TEXT = "//body//text()[not(parent::script or parent::style or parent::noscript)]"
 
 
 def extract_body(
-    tree: lxml.html.HtmlElement, url: str, structured_body: str = "", title: str = "", visible_chars: int = 0
+    tree: lxml.html.HtmlElement, url: str, structured_body: str, title: str, visible_text: str
 ) -> tuple[str, str]:
     """Return ``(body_html, body_text)`` for the article in ``tree``; empty strings when none.
 
-    ``visible_chars`` is the number of non-space characters in the page's visible text (counted here when 0).
+    ``visible_text`` is the page's visible text, to tell a whole page from an article.
     """
     # trafilatura's fast pass (no readability/jusText comparison) is 45% quicker and scores higher
     # (Zyte dev F1 0.969 vs 0.963, Fundus 0.930 vs 0.930); its misses are caught and redone in full.
     fragment = _fragment(_trafilatura_html(tree, url, fast=True))
-    if _needs_full_extraction(fragment, visible_chars or sum(len(_SPACES.sub("", text)) for text in tree.xpath(_VISIBLE_TEXT))):
+    if _needs_full_extraction(fragment, _non_space_length(visible_text)):
         fragment = _fragment(_trafilatura_html(tree, url, fast=False))
     if fragment is None or len(normalize_space(fragment.text_content())) < _MIN_STRUCTURED_BODY:
         scripted = script_article_html(tree)
@@ -188,7 +186,11 @@ def _needs_full_extraction(fragment: lxml.html.HtmlElement | None, visible_chars
     text = fragment.text_content() if fragment is not None else ""
     if len(normalize_space(text)) < _MIN_FAST_BODY or _prose_share(fragment) < _MIN_PROSE_SHARE:
         return True
-    return len(_SPACES.sub("", text)) > _MAX_PAGE_SHARE * visible_chars
+    return _non_space_length(text) > _MAX_PAGE_SHARE * visible_chars
+
+
+def _non_space_length(text: str) -> int:
+    return len(_SPACES.sub("", text))
 
 
 def _fragment(markup: str) -> lxml.html.HtmlElement | None:
@@ -308,7 +310,7 @@ def clean_fragment(body: lxml.html.HtmlElement, title: str = "") -> None:
 
 def _is_date_line(line: str) -> bool:
     """A time stamp on its own ("Stand: 22.04.2024, 06:00 Uhr", "17:41 JST, October 13, 2024")."""
-    return len(line) < 80 and bool(_CLOCK_TIME.search(line)) and len(_LETTER.findall(line)) <= _MAX_DATE_LINE_LETTERS
+    return len(line) < 80 and bool(_CLOCK_TIME.search(line)) and len(LETTER.findall(line)) <= _MAX_DATE_LINE_LETTERS
 
 
 def _drop_from(element: lxml.html.HtmlElement) -> None:
@@ -383,7 +385,6 @@ def _serialize(body: lxml.html.HtmlElement) -> tuple[str, str]:
             continue
         if any(ancestor.tag in ("figure", "figcaption") for ancestor in element.iterancestors()):
             continue  # captions belong to the photo, not to the article's text
-        row = next((ancestor for ancestor in element.iterancestors("tr")), None)
         if element.tag == "tr":
             if not _is_layout_row(element):
                 cells = (normalize_space(cell.text_content()) for cell in element.iter("td", "th"))
@@ -391,6 +392,7 @@ def _serialize(body: lxml.html.HtmlElement) -> tuple[str, str]:
                 if line:
                     texts.append(line)
             continue
+        row = next(element.iterancestors("tr"), None)
         if row is not None and not _is_layout_row(row):
             continue  # a data table's cell: its row is one line
         lines = (normalize_space(line) for line in element.text_content().split("\n"))

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from newsbot.text import LETTER
+
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _REPORTER = r"[가-힣]{2,4}(?:\s*[·ㆍ,]\s*[가-힣]{2,4})*\s*(?:기자|특파원|객원기자|인턴기자|선임기자|통신원|PD)"
 _AGENCY = r"(?:연합뉴스|뉴시스|뉴스1|newsis|NEWSIS|News1|[가-힣A-Za-z0-9]{1,12})"
@@ -49,13 +51,10 @@ _REPORTER_TITLE = re.compile(r"\s*(?:기자|특파원|선임기자|객원기자|
 TITLE_SUFFIX_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " : ", " · ", " < ", " > ", "ㅣ", "|", "-", "::")
 
 
-_LETTERS = re.compile(r"[^\W\d_]")
-
-
 def is_korean(text: str, threshold: float = 0.3) -> bool:
     """True when at least ``threshold`` of the letters in ``text`` are Hangul."""
     sample = text[:3000]
-    letters = len(_LETTERS.findall(sample))
+    letters = len(LETTER.findall(sample))
     return bool(letters) and len(HANGUL.findall(sample)) / letters >= threshold
 
 
