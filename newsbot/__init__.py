@@ -10,7 +10,12 @@ if TYPE_CHECKING:
     from newsbot.extract import extract_article
 
 __version__ = "0.1.0"
-__all__ = ["Article", "__version__", "extract_article"]
+__all__ = ["Article", "__version__", "contact_user_agent", "extract_article"]
+
+
+def contact_user_agent(contact_url: str) -> str:
+    """``newsbot/<version> (+<contact_url>)``: the User-Agent that lets site owners reach us."""
+    return f"newsbot/{__version__} (+{contact_url})"
 
 
 def __getattr__(name: str) -> Any:

@@ -7,6 +7,8 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
@@ -57,23 +59,55 @@ def source_failures(stats: dict, shared_queue: bool = False) -> list[str]:
 
 
 def crawl(spiders: list[str], arguments: dict[str, str], overrides: list[str]) -> int:
-    """Run ``spiders`` (all enabled sources when empty) under the run lock; the exit status for cron."""
+    """Run ``spiders`` (all enabled sources when empty) under the run lock; the exit status for cron.
+
+    When every feed answers 304 the quick check ends the run before Scrapy starts.
+    """
+    from newsbot.quickcheck import ProjectSettings, unchanged_run
     from newsbot.runlock import LockHeld, RunLock, default_lock_path
 
-    settings = _settings(overrides)
-    lock_path = settings.get("NEWSBOT_LOCK") or default_lock_path(settings.get("NEWSBOT_OUTPUT", "output"))
+    plain = ProjectSettings(overrides)
+    lock_path = plain.get("NEWSBOT_LOCK") or default_lock_path(plain.get("NEWSBOT_OUTPUT", "output"))
     try:
         with RunLock(lock_path):
-            return _crawl_locked(settings, spiders, arguments)
+            with _logging_before_scrapy(plain.get("NEWSBOT_LOG_FILE"), plain.get("LOG_LEVEL", "INFO")):
+                reports = unchanged_run(plain, spiders or plain.getlist("NEWSBOT_SOURCES"), arguments)
+            if reports is not None:
+                return _report(reports, plain.state_path())
+            return _crawl_locked(_settings(overrides), spiders, arguments)
     except LockHeld as exc:
         print(f"newsbot: {exc}; not starting a second run", file=sys.stderr)
         return EXIT_LOCKED
 
 
+@contextmanager
+def _logging_before_scrapy(log_file: str, level: str) -> Iterator[None]:
+    """Log as Scrapy does (its format, to ``NEWSBOT_LOG_FILE`` or stderr) until Scrapy installs its own handler."""
+    handler = logging.FileHandler(log_file, encoding="utf-8") if log_file else logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s [%(name)s] %(levelname)s: %(message)s", "%Y-%m-%d %H:%M:%S"))
+    logging.root.addHandler(handler)
+    logging.root.setLevel(level)
+    try:
+        yield
+    finally:
+        logging.root.removeHandler(handler)
+        handler.close()
+
+
+def _report(reports, state_path: str) -> int:
+    """Print the run table, write ``last-run.json`` next to the state file; the exit status."""
+    from newsbot.report import format_table, write_json
+
+    status = EXIT_SOURCE_FAILED if any(report.failures for report in reports) else EXIT_OK
+    print(format_table(reports))
+    write_json(os.path.join(os.path.dirname(state_path), "last-run.json"), reports, status)
+    return status
+
+
 def _crawl_locked(settings, spiders: list[str], arguments: dict[str, str]) -> int:
     from scrapy.crawler import CrawlerProcess
 
-    from newsbot.report import SourceReport, format_table, write_json
+    from newsbot.report import SourceReport
     from newsbot.state import default_state_path
 
     if settings.get("NEWSBOT_LOG_FILE"):
@@ -98,11 +132,7 @@ def _crawl_locked(settings, spiders: list[str], arguments: dict[str, str]) -> in
         if failures:
             logger.error("source %s failed: %s", crawler.spider.name, "; ".join(failures))
         reports.append(SourceReport.from_stats(crawler.spider.name, stats, failures))
-    status = EXIT_SOURCE_FAILED if any(report.failures for report in reports) else EXIT_OK
-    print(format_table(reports))
-    state_path = settings.get("NEWSBOT_STATE") or default_state_path(settings.get("NEWSBOT_OUTPUT", "output"))
-    write_json(os.path.join(os.path.dirname(state_path), "last-run.json"), reports, status)
-    return status
+    return _report(reports, settings.get("NEWSBOT_STATE") or default_state_path(settings.get("NEWSBOT_OUTPUT", "output")))
 
 
 def extract(path: str, url: str) -> int:

@@ -107,6 +107,9 @@ class RedisPostState:
     def record_feed(self, url: str, etag: str, last_modified: str) -> None:
         self.server.hset(f"{PREFIX}:feed:{url}", mapping={"etag": etag, "last_modified": last_modified})
 
+    def record_source_feeds(self, source: str, arguments: str, feeds: list[str]) -> None:
+        """Nothing to keep: the quick check that reads these runs on one machine only."""
+
     def count(self) -> int:
         return sum(1 for _ in self.server.scan_iter(f"{PREFIX}:post:*"))
 

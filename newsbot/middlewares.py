@@ -26,7 +26,7 @@ class ContactUserAgentMiddleware:
         configured = settings.get("USER_AGENT", "")
         if (settings.getpriority("USER_AGENT") or 0) > 0:
             return cls(configured)
-        return cls(f"newsbot/{newsbot.__version__} (+{contact})")
+        return cls(newsbot.contact_user_agent(contact))
 
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
         request.headers.setdefault(b"User-Agent", self.user_agent)

@@ -7,15 +7,19 @@ removed, query sorted, so the same article under two feed links is one post.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from scrapy.crawler import Crawler
 from w3lib.url import canonicalize_url, url_query_cleaner
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +45,12 @@ CREATE TABLE IF NOT EXISTS feeds (
     etag TEXT NOT NULL DEFAULT '',
     last_modified TEXT NOT NULL DEFAULT ''
 );
+CREATE TABLE IF NOT EXISTS source_feeds (
+    source TEXT NOT NULL,
+    arguments TEXT NOT NULL,
+    feeds TEXT NOT NULL,
+    PRIMARY KEY (source, arguments)
+);
 """
 
 
@@ -62,6 +72,11 @@ class PostRecord:
     modified: str
     """The feed's change date for the article when it was posted (empty when the feed gives none)."""
     published: str
+
+
+def arguments_key(arguments: dict[str, str]) -> str:
+    """One string for a run's spider arguments (``-a``), the same whatever their order."""
+    return json.dumps(arguments, sort_keys=True, ensure_ascii=False)
 
 
 def default_state_path(output_dir: str) -> str:
@@ -143,6 +158,20 @@ class PostState:
         self._db.execute(
             "INSERT OR REPLACE INTO feeds (url, etag, last_modified) VALUES (?, ?, ?)", (url, etag, last_modified)
         )
+
+    def record_source_feeds(self, source: str, arguments: str, feeds: list[str]) -> None:
+        """Remember the feeds a complete run of ``source`` with ``arguments`` started from."""
+        self._db.execute(
+            "INSERT OR REPLACE INTO source_feeds (source, arguments, feeds) VALUES (?, ?, ?)",
+            (source, arguments, json.dumps(feeds)),
+        )
+
+    def source_feeds(self, source: str, arguments: str) -> list[str]:
+        """The feeds recorded by :meth:`record_source_feeds`; empty when that run never completed."""
+        row = self._db.execute(
+            "SELECT feeds FROM source_feeds WHERE source = ? AND arguments = ?", (source, arguments)
+        ).fetchone()
+        return json.loads(row[0]) if row else []
 
     def count(self) -> int:
         """How many posts are recorded."""

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from conftest import PROJECT_ROOT, newsbot_command, read_post, run_newsbot
 
+from newsbot.quickcheck import ProjectSettings, unchanged_run
+
 
 def _posts(output: Path) -> dict[str, int]:
     return {path.name: path.stat().st_mtime_ns for path in (output / "_posts").glob("*.md")}
@@ -28,13 +30,17 @@ def test_unchanged_sitemap_fetches_nothing_and_a_changed_page_updates_its_post_i
     before = _posts(tmp_path)
     assert len(before) == len(site.pages)
 
-    site.requests.clear()
-    second = run_newsbot(tmp_path, f"{url}/sitemap.xml")
-    assert second.returncode == 0
-    assert _article_requests(site) == []
-    assert _posts(tmp_path) == before
-    report = json.loads((tmp_path / ".newsbot" / "last-run.json").read_text())
-    assert report["exit_status"] == 0 and report["sources"][0]["feeds_not_modified"] == 1
+    # The quick check sees the 304 before Scrapy starts; with it off, Scrapy's own 304 path does the same.
+    for quick_check, scrapy_started in (("True", False), ("False", True)):
+        site.requests.clear()
+        second = run_newsbot(tmp_path, f"{url}/sitemap.xml", "-s", f"NEWSBOT_QUICK_CHECK={quick_check}")
+        assert second.returncode == 0, second.stderr[-2000:]
+        assert site.requests == ["/sitemap.xml"] or scrapy_started
+        assert _article_requests(site) == []
+        assert _posts(tmp_path) == before
+        assert ("[scrapy.core.engine] INFO: Spider opened" in second.stderr) == scrapy_started
+        report = json.loads((tmp_path / ".newsbot" / "last-run.json").read_text())
+        assert report["exit_status"] == 0 and report["sources"][0]["feeds_not_modified"] == 1
 
     path, page = next((path, page) for path, page in site.pages.items() if b"historic tumult" in page.body)
     page.body = page.body.replace(b"After a summer of historic tumult", b"After a summer of historic upheaval")
@@ -108,3 +114,22 @@ def test_unreachable_feed_fails_with_a_clear_message(tmp_path):
     assert "feed(s) unreachable" in result.stdout
     assert "feed failed" in result.stderr and "Connection refused" in result.stderr
     assert json.loads((tmp_path / ".newsbot" / "last-run.json").read_text())["exit_status"] == 1
+
+
+def test_quick_check_ends_a_run_only_when_every_feed_of_that_same_run_answers_304(tmp_path, served):
+    site, url = served
+    feed = f"{url}/sitemap.xml"
+    assert run_newsbot(tmp_path, feed).returncode == 0
+    settings = ProjectSettings([f"NEWSBOT_OUTPUT={tmp_path}"])
+
+    reports = unchanged_run(settings, ["feed"], {"url": feed})
+    assert [(report.source, report.feeds_not_modified) for report in reports] == [("feed", 1)]
+    assert unchanged_run(settings, ["feed"], {"url": feed, "limit": "3"}) is None  # never completed with these
+    assert unchanged_run(settings, ["feed", "yonhap"], {"url": feed}) is None
+    assert unchanged_run(ProjectSettings([f"NEWSBOT_OUTPUT={tmp_path}", "NEWSBOT_QUICK_CHECK=False"]), ["feed"], {"url": feed}) is None
+    assert unchanged_run(ProjectSettings([f"NEWSBOT_OUTPUT={tmp_path / 'elsewhere'}"]), ["feed"], {"url": feed}) is None
+
+    next(iter(site.pages.values())).modified = "2026-02-01T00:00:00+00:00"  # the sitemap changes
+    site.requests.clear()
+    assert unchanged_run(settings, ["feed"], {"url": feed}) is None
+    assert site.requests == ["/sitemap.xml"]

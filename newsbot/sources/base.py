@@ -16,7 +16,7 @@ from newsbot.extract import extract_page
 from newsbot.workers import WorkerPool
 from newsbot.feeds import FeedEntry, parse_feed
 from newsbot.items import Article
-from newsbot.state import PostState
+from newsbot.state import PostState, arguments_key
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +50,7 @@ class NewsSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         max_age_days = crawler.settings.getfloat("NEWSBOT_MAX_AGE_DAYS", 0)
         spider.oldest = datetime.now(timezone.utc) - timedelta(days=max_age_days) if max_age_days > 0 else None
+        spider.run_arguments = arguments_key(kwargs)
         return spider
 
     def feed_urls(self) -> list[str]:
@@ -89,7 +90,8 @@ class NewsSpider(scrapy.Spider):
             stats.inc_value("newsbot/feed/not_modified")
             logger.info("feed not modified since the last run: %s", response.url)
             return
-        self._feed_validators[response.request.url] = (
+        requested = response.meta.get("redirect_urls", [response.request.url])[0]  # as feed_request looks it up
+        self._feed_validators[requested] = (
             response.headers.get("ETag", b"").decode("latin-1"),
             response.headers.get("Last-Modified", b"").decode("latin-1"),
         )
@@ -155,13 +157,17 @@ class NewsSpider(scrapy.Spider):
         return article
 
     def closed(self, reason: str) -> None:
-        """Keep the feeds' validators only after a complete run, so an interrupted one is redone."""
+        """Keep the feeds' validators only after a complete run, so an interrupted one is redone.
+
+        Also which feeds this run started from: ``newsbot crawl``'s quick check asks them first next time.
+        """
         stats = self.crawler.stats
         if reason != "finished" or stats.get_value("newsbot/article/error"):
             return
         for url, (etag, last_modified) in self._feed_validators.items():
             if etag or last_modified:
                 self.state.record_feed(url, etag, last_modified)
+        self.state.record_source_feeds(self.name, self.run_arguments, self.feed_urls())
 
     def feed_failed(self, failure: Failure) -> None:
         self.crawler.stats.inc_value("newsbot/feed/error")
