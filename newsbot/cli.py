@@ -65,6 +65,7 @@ def crawl(spiders: list[str], arguments: dict[str, str], overrides: list[str]) -
     """
     from newsbot.quickcheck import ProjectSettings, unchanged_run
     from newsbot.runlock import LockHeld, RunLock, default_lock_path
+    from newsbot.workers import start_fork_server
 
     plain = ProjectSettings(overrides)
     lock_path = plain.get("NEWSBOT_LOCK") or default_lock_path(plain.get("NEWSBOT_OUTPUT", "output"))
@@ -74,6 +75,8 @@ def crawl(spiders: list[str], arguments: dict[str, str], overrides: list[str]) -
                 reports = unchanged_run(plain, spiders or plain.getlist("NEWSBOT_SOURCES"), arguments)
             if reports is not None:
                 return _report(reports, plain.state_path())
+            if int(plain.get("NEWSBOT_WORKERS", -1)) != 0:
+                start_fork_server()  # its imports run on the other core while this one loads Scrapy
             return _crawl_locked(_settings(overrides), spiders, arguments)
     except LockHeld as exc:
         print(f"newsbot: {exc}; not starting a second run", file=sys.stderr)

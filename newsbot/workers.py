@@ -17,10 +17,10 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from scrapy import signals
-from scrapy.crawler import Crawler
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +52,17 @@ def _worker_context() -> multiprocessing.context.ForkServerContext:
     return context
 
 
+def start_fork_server() -> None:
+    """Start the workers' fork server now: its imports and warm-up (over a second of CPU) then run
+    on another core while this process is still loading Scrapy or fetching feeds.
+
+    It only spawns the process and returns; the first worker waits for it to be ready. Needs no
+    Scrapy, so ``newsbot crawl`` calls it before importing Scrapy.
+    """
+    _worker_context()
+    multiprocessing.forkserver.ensure_running()
+
+
 class WorkerPool:
     """Runs functions in worker processes; ``NEWSBOT_WORKERS=0`` runs them inline."""
 
@@ -72,6 +83,8 @@ class WorkerPool:
     @classmethod
     def from_crawler(cls, crawler: Crawler, setting: str = "NEWSBOT_WORKERS") -> WorkerPool:
         """The crawler's pool sized by ``setting`` (-1: one per core), shut down when its engine stops."""
+        from scrapy import signals
+
         pools = crawler.__dict__.setdefault("newsbot_pools", {})
         if setting not in pools:
             workers = crawler.settings.getint(setting, -1)
@@ -83,12 +96,9 @@ class WorkerPool:
         return pools[setting]
 
     def start_fork_server(self) -> None:
-        """Start the fork server now: its imports and warm-up (about a second) overlap the crawl's start.
-
-        It only spawns the process and returns; the first worker waits for it to be ready.
-        """
-        if self.executor is not None:  # its context set the preload list when the pool was made
-            multiprocessing.forkserver.ensure_running()
+        """Start the fork server unless this pool runs everything inline (a no-op if already running)."""
+        if self.executor is not None:
+            start_fork_server()
 
     def start(self) -> None:
         """Start the worker processes now (without waiting for them), not on the first task.
