@@ -5,6 +5,7 @@ from __future__ import annotations
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 
+from newsbot.extract import korean
 from newsbot.summarize import article_paragraphs, shorten, summarize
 from newsbot.text import plain_text
 from newsbot.workers import WorkerPool
@@ -18,8 +19,11 @@ class BuildExcerptPipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
         self.max_length = crawler.settings.getint("NEWSBOT_EXCERPT_LENGTH", self.max_length)
-        # Its own small pool: each process that summarizes Korean holds the tokenizer (~340 MB).
-        self.pool = WorkerPool.from_crawler(crawler, "NEWSBOT_SUMMARY_WORKERS")
+        # Most languages are summarized in a few milliseconds, next to the extraction. Korean needs the
+        # tokenizer (~340 MB, a second or two to load): its own small pool, so no other summary waits for
+        # it and no other process holds it.
+        self.pool = WorkerPool.from_crawler(crawler)
+        self.korean_pool = WorkerPool.from_crawler(crawler, "NEWSBOT_SUMMARY_WORKERS")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> BuildExcerptPipeline:
@@ -28,8 +32,11 @@ class BuildExcerptPipeline:
     async def process_item(self, item: object) -> object:
         adapter = ItemAdapter(item)
         text = article_paragraphs(adapter.get("body_html") or "") or adapter.get("body_text") or ""
-        # In a worker: the Korean tokenizer takes seconds to load and holds the GIL meanwhile.
-        excerpt = await self.pool.run(summarize, text, self.max_length, adapter.get("language") or "")
+        language = adapter.get("language") or ""
+        if language == "ko" or korean.is_korean(text):
+            excerpt = await self.korean_pool.run(summarize, text, self.max_length, "ko")
+        else:
+            excerpt = await self.pool.run(summarize, text, self.max_length, language)
         if excerpt:
             self.stats.inc_value("newsbot/excerpt/summary")
         else:
