@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -58,6 +59,14 @@ def _worker(output: Path, feed: str, redis: str) -> subprocess.Popen:
     return subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
 
+def _in_flight_at(redis: str, pid: int) -> int:
+    """How many article requests the worker process ``pid`` has taken and not finished."""
+    import redis as redis_client
+
+    server = redis_client.Redis.from_url(redis, decode_responses=True)
+    return sum(f":{pid}:" in json.loads(payload)["worker"] for payload in server.hgetall("newsbot:feed:inflight").values())
+
+
 def _posts(*outputs: Path) -> Counter:
     return Counter(read_post(post)[0]["source_url"] for output in outputs for post in (output / "_posts").glob("*.md"))
 
@@ -82,8 +91,9 @@ def test_a_killed_worker_loses_no_article(tmp_path, redis_url, forty_pages):
         doomed = _worker(first, f"{url}/feed.xml", redis_url)
         survivor = _worker(second, f"{url}/feed.xml", redis_url)
         deadline = time.monotonic() + 120
-        while not list((first / "_posts").glob("*.md")) and time.monotonic() < deadline:
-            time.sleep(0.1)
+        while not (list((first / "_posts").glob("*.md")) and _in_flight_at(redis_url, doomed.pid)):
+            assert time.monotonic() < deadline, "the doomed worker never posted with articles still in flight"
+            time.sleep(0.05)
         os.kill(doomed.pid, signal.SIGKILL)
         doomed.wait()
         _, errors = survivor.communicate(timeout=240)
