@@ -1,6 +1,6 @@
 """Jekyll posts in the shape of the seed post: YAML front matter, then an HTML body.
 
-The front matter is written by PyYAML's safe emitter, so no title can break it.
+The front matter is written by PyYAML's safe dumper, so no title can break it.
 Nothing in the body can reach Liquid: every brace from a source page is an
 HTML entity, which a browser shows as the brace and Jekyll leaves alone.
 """
@@ -12,6 +12,7 @@ import html
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import groupby
 
 import yaml
 from anyascii import anyascii
@@ -56,11 +57,8 @@ class PostTemplate:
         )
 
 
-class _FrontMatterDumper(yaml.SafeDumper):
-    """Safe YAML with the seed's look: indented lists, folded long texts."""
-
-    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
-        super().increase_indent(flow, False)
+class _FrontMatterDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
+    """Safe YAML, folded long texts; libyaml's emitter where PyYAML has it (four times faster)."""
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
@@ -69,6 +67,27 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 
 
 _FrontMatterDumper.add_representer(str, _represent_str)
+
+
+def dump_front_matter(matter: dict) -> str:
+    """``matter`` as YAML in the seed's look: lists indented two spaces under their key.
+
+    The emitters write a list flush with its key (the same YAML); keys with a list are
+    dumped apart and their item lines, continuation lines included, indented.
+    """
+    pieces = []
+    for is_list, group in groupby(matter.items(), key=lambda pair: isinstance(pair[1], list) and bool(pair[1])):
+        text = yaml.dump(
+            dict(group), Dumper=_FrontMatterDumper, allow_unicode=True, sort_keys=False, width=100,
+            default_flow_style=False,
+        )
+        if is_list:
+            text = "".join(
+                f"  {line}" if line.strip() and (line[0].isspace() or line.startswith("- ")) else line
+                for line in text.splitlines(keepends=True)
+            )
+        pieces.append(text)
+    return "".join(pieces)
 
 
 def slugify(text: str, max_length: int = SLUG_MAX_WORDS_LENGTH) -> str:
@@ -144,9 +163,7 @@ def render_post(item: object, template: PostTemplate) -> str:
         "source_url": escape_liquid(html.escape(adapter.get("url", ""))),
         "title": escape_liquid(html.escape(matter["title"])),
     }
-    yaml_text = yaml.dump(
-        matter, Dumper=_FrontMatterDumper, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False
-    )
+    yaml_text = dump_front_matter(matter)
     body = escape_liquid(adapter.get("body_html", "").strip())
     parts = [
         "---",
