@@ -151,3 +151,20 @@ def test_standfirst_printed_under_the_headline_opens_the_body_once():
     assert article.body_text.count(dek) == 1
     hidden = page.replace(f'<p class="standfirst">{dek}</p>', "")  # a description in meta tags only is not shown
     assert dek not in extract_article(hidden.encode(), "https://town.example.org/news/bridge").body_text
+
+
+def test_article_links_resolve_against_the_page_and_an_empty_more_link_stays_a_caption():
+    caption = "Defense Secretary Mark Esper shakes hands with Vietnam's defense minister in Hanoi on Wednesday"
+    story = "".join(
+        f"<p>Paragraph {n} of the story says what the visit means, as <a href='../analysis/visit-{n}'>our analysis</a> explains.</p>"
+        for n in range(8)
+    )
+    page = (
+        "<html><head><title>Esper in Hanoi</title></head><body><article><h1>Esper in Hanoi</h1>"
+        f'<ul><li><img src="/photos/esper.jpg" alt="{caption}"> {caption} <a href="">more</a></li></ul>{story}'
+        "</article></body></html>"
+    )
+    article = extract_article(page.encode(), "https://news.example.com/world/esper-hanoi")
+    assert 'href="https://news.example.com/analysis/visit-3"' in article.body_html
+    assert f"<figcaption>{caption}</figcaption>" in article.body_html
+    assert 'src="https://news.example.com/photos/esper.jpg"' in article.body_html
