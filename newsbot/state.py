@@ -13,6 +13,7 @@ import os
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -54,6 +55,7 @@ CREATE TABLE IF NOT EXISTS source_feeds (
 """
 
 
+@lru_cache(maxsize=4096)  # asked several times per article (feed, state, file name); w3lib's canonical form is slow
 def url_key(url: str) -> str:
     """The canonical form of an article URL used as its identity."""
     cleaned = url_query_cleaner(url, _TRACKING_PARAMS, remove=True, keep_fragments=False)
