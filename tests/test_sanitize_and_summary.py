@@ -55,3 +55,18 @@ def test_summary_is_whole_sentences_from_the_article_within_150_characters(entry
             assert sentence.strip() in flat
     assert "기자 =" not in summary and "무단" not in summary and "@" not in summary
     assert "(AP) —" not in summary and "(Reuters) -" not in summary
+
+
+def test_relative_links_are_resolved_and_a_body_already_absolute_is_left_as_it_is():
+    from scrapy.utils.test import get_crawler
+
+    from newsbot.items import Article
+    from newsbot.pipelines.absolutize_urls import AbsolutizeUrlsPipeline
+
+    pipeline = AbsolutizeUrlsPipeline.from_crawler(get_crawler())
+    url = "https://news.example.com/world/2024/story.html"
+    relative = Article(url=url, body_html='<p>See <a href="../analysis">this</a> <img src="pic.jpg" alt=""></p>')
+    body = pipeline.process_item(relative).body_html
+    assert 'href="https://news.example.com/world/analysis"' in body and 'src="https://news.example.com/world/2024/pic.jpg"' in body
+    absolute = '<p>See <a href="https://a.example/x">this</a>, <a href="#note">note</a><br><img src="https://a.example/p.jpg"></p>'
+    assert pipeline.process_item(Article(url=url, body_html=absolute)).body_html == absolute  # not parsed and rewritten

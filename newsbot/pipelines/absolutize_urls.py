@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 
 from newsbot.fragments import inner_html, parse_fragment
+
+
+# A link or image source that is not already absolute (nor a fragment, mail or data URL).
+_RELATIVE_LINK = re.compile(r"""\b(?:href|src|srcset|poster|action|cite|data)\s*=\s*["']?+(?!https?://|#|mailto:|data:)""", re.I)
 
 
 class AbsolutizeUrlsPipeline:
@@ -20,6 +26,8 @@ class AbsolutizeUrlsPipeline:
 
     def process_item(self, item: object) -> object:
         adapter = ItemAdapter(item)
+        if not _RELATIVE_LINK.search(adapter.get("body_html") or ""):
+            return item  # the extractor resolved them already: no need to parse the body again
         fragment = parse_fragment(adapter.get("body_html") or "")
         if fragment is None:
             return item
