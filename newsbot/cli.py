@@ -11,6 +11,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from newsbot.report import SourceReport
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +101,7 @@ def _logging_before_scrapy(log_file: str, level: str) -> Iterator[None]:
         handler.close()
 
 
-def _report(reports, state_path: str) -> int:
+def _report(reports: list[SourceReport], state_path: str) -> int:
     """Print the run table, write ``last-run.json`` next to the state file; the exit status."""
     from newsbot.report import format_table, write_json
 
