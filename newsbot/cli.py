@@ -24,14 +24,12 @@ EXIT_USAGE = 2
 EXIT_LOCKED = 3
 
 
-def _settings(overrides: list[str]):
+def _settings(overrides: dict[str, str]):
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "newsbot.settings")
     from scrapy.utils.project import get_project_settings
 
     settings = get_project_settings()
-    for pair in overrides:
-        name, _, value = pair.partition("=")
-        settings.set(name.strip(), value, priority="cmdline")
+    settings.setdict(overrides, priority="cmdline")
     return settings
 
 
@@ -69,6 +67,7 @@ def crawl(spiders: list[str], arguments: dict[str, str], overrides: list[str]) -
     """
     from newsbot.quickcheck import ProjectSettings, unchanged_run
     from newsbot.runlock import LockHeld, RunLock, default_lock_path
+    from newsbot.state import state_path
     from newsbot.workers import start_fork_server
 
     plain = ProjectSettings(overrides)
@@ -78,10 +77,10 @@ def crawl(spiders: list[str], arguments: dict[str, str], overrides: list[str]) -
             with _logging_before_scrapy(plain.get("NEWSBOT_LOG_FILE"), plain.get("LOG_LEVEL", "INFO")):
                 reports = unchanged_run(plain, spiders or plain.getlist("NEWSBOT_SOURCES"), arguments)
             if reports is not None:
-                return _report(reports, plain.state_path())
+                return _report(reports, state_path(plain))
             if int(plain.get("NEWSBOT_WORKERS", -1)) != 0:
                 start_fork_server()  # its imports run on the other core while this one loads Scrapy
-            return _crawl_locked(_settings(overrides), spiders, arguments)
+            return _crawl_locked(_settings(plain.overrides), spiders, arguments)
     except LockHeld as exc:
         print(f"newsbot: {exc}; not starting a second run", file=sys.stderr)
         return EXIT_LOCKED
@@ -115,7 +114,7 @@ def _crawl_locked(settings, spiders: list[str], arguments: dict[str, str]) -> in
     from scrapy.crawler import CrawlerProcess
 
     from newsbot.report import SourceReport
-    from newsbot.state import default_state_path
+    from newsbot.state import state_path
 
     if settings.get("NEWSBOT_LOG_FILE"):
         settings.set("LOG_FILE", settings.get("NEWSBOT_LOG_FILE"), priority="cmdline")
@@ -139,7 +138,7 @@ def _crawl_locked(settings, spiders: list[str], arguments: dict[str, str]) -> in
         if failures:
             logger.error("source %s failed: %s", crawler.spider.name, "; ".join(failures))
         reports.append(SourceReport.from_stats(crawler.spider.name, stats, failures))
-    return _report(reports, settings.get("NEWSBOT_STATE") or default_state_path(settings.get("NEWSBOT_OUTPUT", "output")))
+    return _report(reports, state_path(settings))
 
 
 def extract(path: str, url: str) -> int:

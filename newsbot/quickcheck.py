@@ -20,7 +20,7 @@ from urllib.error import HTTPError
 
 from newsbot import contact_user_agent
 from newsbot.report import SourceReport
-from newsbot.state import PostState, arguments_key, default_state_path
+from newsbot.state import PostState, arguments_key, state_path
 
 logger = logging.getLogger(__name__)
 
@@ -37,9 +37,12 @@ class ProjectSettings:
     def __init__(self, overrides: list[str]) -> None:
         module = importlib.import_module(os.environ.get("SCRAPY_SETTINGS_MODULE", "newsbot.settings"))
         self.values = {name: getattr(module, name) for name in dir(module) if name.isupper()}
+        self.overrides: dict[str, str] = {}
+        """The ``-s NAME=VALUE`` pairs, for Scrapy's settings at command-line priority."""
         for pair in overrides:
             name, _, value = pair.partition("=")
-            self.values[name.strip()] = value
+            self.overrides[name.strip()] = value
+        self.values.update(self.overrides)
 
     def get(self, name: str, default=None):
         return self.values.get(name, default)
@@ -52,9 +55,6 @@ class ProjectSettings:
         value = self.values.get(name) or []
         return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else list(value)
 
-    def state_path(self) -> str:
-        return self.get("NEWSBOT_STATE") or default_state_path(self.get("NEWSBOT_OUTPUT", "output"))
-
     def user_agent(self) -> str:
         """What :class:`newsbot.middlewares.ContactUserAgentMiddleware` sends."""
         if self.get("USER_AGENT"):
@@ -66,7 +66,7 @@ def unchanged_run(settings: ProjectSettings, sources: list[str], arguments: dict
     """One report per source when every feed of every source answered 304; None when the crawl must run."""
     if not settings.getbool("NEWSBOT_QUICK_CHECK", True) or settings.get("NEWSBOT_REDIS_URL") or not sources:
         return None
-    path = settings.state_path()
+    path = state_path(settings)
     if not os.path.exists(path):
         return None
     state = PostState(path)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from w3lib.url import canonicalize_url, url_query_cleaner
 
@@ -86,6 +86,15 @@ def default_state_path(output_dir: str) -> str:
     return os.path.join(output_dir, ".newsbot", "state.sqlite3")
 
 
+class _Settings(Protocol):
+    def get(self, name: str, default: Any = None) -> Any: ...
+
+
+def state_path(settings: _Settings) -> str:
+    """The state file ``settings`` (Scrapy's, or the quick check's plain ones) point at."""
+    return settings.get("NEWSBOT_STATE") or default_state_path(settings.get("NEWSBOT_OUTPUT", "output"))
+
+
 class PostState:
     """SQLite store of posted articles, keyed by canonical URL."""
 
@@ -108,8 +117,7 @@ class PostState:
 
                 existing = RedisPostState(settings.get("NEWSBOT_REDIS_URL"))
             else:
-                path = settings.get("NEWSBOT_STATE") or default_state_path(settings.get("NEWSBOT_OUTPUT", "output"))
-                existing = cls(path)
+                existing = cls(state_path(settings))
             crawler.newsbot_state = existing
         return existing
 
