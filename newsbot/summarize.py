@@ -13,9 +13,8 @@ import re
 from functools import lru_cache
 
 from newsbot.extract import korean
-from newsbot.text import normalize_space
 from newsbot.fragments import parse_fragment
-from newsbot.text import plain_text
+from newsbot.text import normalize_space, plain_text
 
 ELLIPSIS = "…"
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])[\"'”’»)\]]*\s+(?=[\"'“‘«(\[]?[A-Z0-9À-ÖØ-Þ\u0400-\u042f\u0600-\u06ff\u4e00-\u9fff])")
@@ -45,7 +44,7 @@ def _kiwi():
 def split_sentences(text: str, language: str = "") -> list[str]:
     """Sentences of ``text`` (paragraphs separated by newlines), in order."""
     sentences: list[str] = []
-    is_korean = language == "ko" or korean.is_korean(text)
+    is_korean = korean.is_korean_text(text, language)
     for paragraph in text.split("\n"):
         paragraph = paragraph.strip()
         if not paragraph:
@@ -101,7 +100,7 @@ def _words(sentence: str, is_korean: bool) -> set[str]:
 
 def _textrank(word_sets: list[set[str]], damping: float = 0.85, iterations: int = 30) -> list[float]:
     """TextRank scores: sentences that share words with many others rank high (power iteration)."""
-    import numpy  # here, not at the top: only the summary worker needs it, not the crawl process
+    import numpy  # here, not at the top: only the worker processes need it, not the crawl process
 
     size = len(word_sets)
     weights = numpy.zeros((size, size))
@@ -140,7 +139,7 @@ def article_paragraphs(body_html: str) -> str:
 
 def candidate_sentences(body_text: str, language: str = "") -> list[str]:
     """Sentences fit for a summary: no dateline, byline, credit, copyright or fragment."""
-    is_korean = language == "ko" or korean.is_korean(body_text)
+    is_korean = korean.is_korean_text(body_text, language)
     kept: list[str] = []
     for sentence in split_sentences(body_text, language):
         if is_korean:
@@ -170,7 +169,7 @@ def summarize(body_text: str, max_length: int = 150, language: str = "") -> str:
     if not sentences:
         fallback = plain_text(body_text)
         return shorten(fallback, max_length) if fallback else ""
-    is_korean = language == "ko" or korean.is_korean(body_text)
+    is_korean = korean.is_korean_text(body_text, language)
     scores = _textrank([_words(sentence, is_korean) for sentence in sentences])
     best = max(scores) or 1.0
     ranked = sorted(range(len(sentences)), key=lambda index: _rank(scores[index], index, best), reverse=True)

@@ -51,6 +51,11 @@ _REPORTER_TITLE = re.compile(r"\s*(?:기자|특파원|선임기자|객원기자|
 TITLE_SUFFIX_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " : ", " · ", " < ", " > ", "ㅣ", "|", "-", "::")
 
 
+def is_korean_text(text: str, language: str) -> bool:
+    """Korean by the language a page declared (``ko``) or by its letters."""
+    return language == "ko" or is_korean(text)
+
+
 def is_korean(text: str, threshold: float = 0.3) -> bool:
     """True when at least ``threshold`` of the letters in ``text`` are Hangul."""
     sample = text[:3000]

@@ -33,7 +33,7 @@ class BuildExcerptPipeline:
         adapter = ItemAdapter(item)
         text = article_paragraphs(adapter.get("body_html") or "") or adapter.get("body_text") or ""
         language = adapter.get("language") or ""
-        if language == "ko" or korean.is_korean(text):
+        if korean.is_korean_text(text, language):
             excerpt = await self.korean_pool.run(summarize, text, self.max_length, "ko")
         else:
             excerpt = await self.pool.run(summarize, text, self.max_length, language)
