@@ -59,7 +59,7 @@ def start_fork_server() -> None:
     It only spawns the process and returns; the first worker waits for it to be ready. Needs no
     Scrapy, so ``newsbot crawl`` calls it before importing Scrapy.
     """
-    _worker_context()
+    _worker_context()  # sets the modules the server preloads
     multiprocessing.forkserver.ensure_running()
 
 
@@ -101,11 +101,7 @@ class WorkerPool:
             start_fork_server()
 
     def start(self) -> None:
-        """Start the worker processes now (without waiting for them), not on the first task.
-
-        The first start also starts the fork server, which imports the extractors: done while
-        the first pages download rather than after.
-        """
+        """Start the worker processes now (without waiting for them), not on the first task."""
         if self.executor is not None and not self.started:
             self.started = True
             # In a thread: the first fork waits for the fork server's imports, which would stall the reactor.
