@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from newsbot.report import SourceReport
+    from newsbot.runtime.report import SourceReport
 
 logger = logging.getLogger(__name__)
 
@@ -65,10 +65,10 @@ def crawl(spiders: list[str], arguments: dict[str, str], overrides: list[str]) -
 
     When every feed answers 304 the quick check ends the run before Scrapy starts.
     """
-    from newsbot.quickcheck import ProjectSettings, unchanged_run
-    from newsbot.runlock import LockHeld, RunLock, default_lock_path
+    from newsbot.runtime.quickcheck import ProjectSettings, unchanged_run
+    from newsbot.runtime.runlock import LockHeld, RunLock, default_lock_path
+    from newsbot.runtime.workers import start_fork_server
     from newsbot.state import state_path
-    from newsbot.workers import start_fork_server
 
     plain = ProjectSettings(overrides)
     lock_path = plain.get("NEWSBOT_LOCK") or default_lock_path(plain.get("NEWSBOT_OUTPUT", "output"))
@@ -102,7 +102,7 @@ def _logging_before_scrapy(log_file: str, level: str) -> Iterator[None]:
 
 def _report(reports: list[SourceReport], state_path: str) -> int:
     """Print the run table, write ``last-run.json`` next to the state file; the exit status."""
-    from newsbot.report import format_table, write_json
+    from newsbot.runtime.report import format_table, write_json
 
     status = EXIT_SOURCE_FAILED if any(report.failures for report in reports) else EXIT_OK
     print(format_table(reports))
@@ -113,7 +113,7 @@ def _report(reports: list[SourceReport], state_path: str) -> int:
 def _crawl_locked(settings, spiders: list[str], arguments: dict[str, str]) -> int:
     from scrapy.crawler import CrawlerProcess
 
-    from newsbot.report import SourceReport
+    from newsbot.runtime.report import SourceReport
     from newsbot.state import state_path
 
     if settings.get("NEWSBOT_LOG_FILE"):

@@ -56,7 +56,6 @@ class FeedDocument:
     """``rss``, ``atom``, ``json``, ``sitemap``, ``sitemapindex`` or ``unknown``."""
     entries: list[FeedEntry] = field(default_factory=list)
     sitemaps: list[str] = field(default_factory=list)
-    title: str = ""
     error: str = ""
     """Why nothing could be read, when ``kind`` is ``unknown``."""
 
@@ -80,7 +79,7 @@ def _parse_syndication(body: bytes, url: str, tz: str | None) -> FeedDocument:
         reason = str(parsed.get("bozo_exception") or "not a feed")
         return FeedDocument(kind="unknown", error=reason)
     kind = "atom" if version.startswith("atom") else "json" if version.startswith("json") else "rss"
-    document = FeedDocument(kind=kind, title=parsed.feed.get("title", ""))
+    document = FeedDocument(kind=kind)
     for entry in parsed.entries:
         link = _entry_link(entry, url)
         if not link:
@@ -108,7 +107,7 @@ def _parse_json_feed(body: bytes, url: str, tz: str | None) -> FeedDocument:
         return FeedDocument(kind="unknown", error=f"broken JSON feed: {exc}")
     if not isinstance(parsed, dict) or not isinstance(parsed.get("items"), list):
         return FeedDocument(kind="unknown", error="JSON without a feed's items list")
-    document = FeedDocument(kind="json", title=_plain(str(parsed.get("title", ""))))
+    document = FeedDocument(kind="json")
     for item in parsed["items"]:
         if not isinstance(item, dict):
             continue

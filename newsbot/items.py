@@ -1,7 +1,7 @@
 """The article item that flows from a source through the pipelines to a post.
 
 One item per article. Extraction fills the article fields; the pipelines then
-fill the post fields (``excerpt``, ``image``, ``post_path``). Every field is a
+fill the post fields (``excerpt``, ``image``). Every field is a
 plain JSON value so the item can be printed, queued or stored as it is.
 """
 
@@ -48,11 +48,5 @@ class Article:
     """Post summary, plain text, at most 150 characters (set by a pipeline)."""
     image: str = ""
     """Image the post shows: a site path (``/assets/...``) or an absolute URL (set by a pipeline)."""
-    image_urls: list[str] = field(default_factory=list)
-    """Images for Scrapy's ImagesPipeline to download (the lead image only)."""
     images: list[dict] = field(default_factory=list)
     """ImagesPipeline results: ``{"url", "path", "checksum", "status"}`` per download."""
-    post_path: str = ""
-    """Path of the written post, relative to the output directory (set by the writer)."""
-    extraction_notes: list[str] = field(default_factory=list)
-    """Why fields are missing or which fallbacks were used, for logs and debugging."""

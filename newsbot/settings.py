@@ -94,16 +94,18 @@ ITEM_PIPELINES = {
     "newsbot.pipelines.write_post.WritePostPipeline": 900,
 }
 EXTENSIONS = {
-    "newsbot.progress.ProgressLine": 500,
-    "newsbot.distributed.RedisWorker": 600,
+    # What the crawl shares: its state store and its worker process pools.
+    "newsbot.state.extension.StateExtension": 100,
+    "newsbot.runtime.workers.WorkerPools": 100,
+    "newsbot.runtime.progress.ProgressLine": 500,
+    "newsbot.runtime.distributed.RedisWorker": 600,
     # A scheduled crawl opens no control ports (and skips loading aiohttp for them).
     "scrapy.extensions.telnet.TelnetConsole": None,
     "scrapy.extensions.remote_control.RemoteControl": None,
 }
-ADDONS = {"newsbot.distributed.RedisAddon": 0}
+ADDONS = {"newsbot.runtime.distributed.RedisAddon": 0}
 IMAGES_MIN_WIDTH = 200
 IMAGES_MIN_HEIGHT = 120
-IMAGES_THUMBS = {"card": (480, 270)}
 IMAGES_EXPIRES = 3650
 
 LOG_LEVEL = "INFO"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from conftest import PROJECT_ROOT, newsbot_command, read_post, run_newsbot
 
-from newsbot.quickcheck import ProjectSettings, unchanged_run
+from newsbot.runtime.quickcheck import ProjectSettings, unchanged_run
 
 
 def _posts(output: Path) -> dict[str, int]:

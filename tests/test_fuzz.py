@@ -60,8 +60,6 @@ def test_sanitized_html_never_holds_anything_that_runs(value):
 def test_extraction_never_raises(page):
     article = extract_article(page, "https://fuzz.example/a")
     assert isinstance(article.title, str) and isinstance(article.body_html, str)
-    if not article.body_text:
-        assert article.extraction_notes
 
 
 @FUZZ

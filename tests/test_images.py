@@ -40,7 +40,7 @@ def test_lead_image_is_stored_under_assets_and_a_page_without_one_gets_the_brand
     assert re.fullmatch(r"/assets/img/posts/[0-9a-f]{20}\.jpg", ap_matter["image"])
     stored = tmp_path / ap_matter["image"].removeprefix("/")
     assert stored.exists() and Image.open(stored).size == (800, 450)
-    assert (tmp_path / "assets/img/posts/thumbs/card" / stored.name).exists()
+    assert not (tmp_path / "assets/img/posts/thumbs").exists()  # no post shows a thumbnail: none is made
     assert f'<img src="{ap_matter["image"]}"' in ap_body
     reuters_matter, _ = next(post for post in posts if "reuters.com" in post[0]["source_url"])
     assert reuters_matter["image"] == "/assets/img/newsdao_breakingnews.jpg"

@@ -113,7 +113,7 @@ def test_a_killed_worker_loses_no_article(tmp_path, redis_url, forty_pages):
 def test_queue_length_reads_priority_and_fifo_queues(redis_url):
     import redis
 
-    from newsbot.distributed import queue_length
+    from newsbot.runtime.distributed import queue_length
 
     server = redis.Redis.from_url(redis_url, decode_responses=True)
     server.zadd("newsbot:t:zset", {"a": 1, "b": 2})

@@ -50,7 +50,7 @@ def test_source_file_is_named_like_its_spider_and_has_a_fixture(module_name):
 def test_source_extracts_its_fixture(module_name):
     expected = json.loads((FIXTURES / "sources" / f"{module_name}.json").read_text(encoding="utf-8"))
     spider_class = _spider_class(module_name)
-    spider = spider_class.from_crawler(get_crawler(spider_class, {"NEWSBOT_WORKERS": 0}))
+    spider = spider_class.from_crawler(get_crawler(spider_class, {"NEWSBOT_WORKERS": 0, "EXTENSIONS": {"newsbot.runtime.workers.WorkerPools": 0}}))
     body = gzip.decompress((FIXTURES / "pages" / expected["page"]).read_bytes())
     response = HtmlResponse(url=expected["url"], body=body, encoding="utf-8")
     article = asyncio.run(anext(spider.parse_article(response, FeedEntry(url=expected["url"]))))

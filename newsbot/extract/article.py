@@ -68,14 +68,12 @@ def extract_article(
 
     ``timezone`` is the source's IANA zone for dates printed without an
     offset; when not given, Korean pages use Asia/Seoul and others UTC. Never
-    raises on bad input: an unusable page gives an Article with empty fields
-    and the reason in ``extraction_notes``.
+    raises on bad input: an unusable page gives an Article with empty fields.
     """
     article = Article(url=url, feed_url=url)
     text = decode_html(html, content_type)
     tree = parse_html(text)
     if tree is None:
-        article.extraction_notes.append("empty or unparseable page")
         return article
     data = read_structured_data(tree, url)
     node = data.article
@@ -112,10 +110,6 @@ def extract_article(
     )
     article.body_html, article.body_text = _with_standfirst(article.body_html, article.body_text, article.description, visible_text)
     article.image_url = article.image_url or _first_large_body_image(tree, article.body_html, url)
-    if not article.body_text:
-        article.extraction_notes.append("no article body found")
-    if not article.title:
-        article.extraction_notes.append("no headline found")
     return article
 
 

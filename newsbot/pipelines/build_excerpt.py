@@ -8,7 +8,7 @@ from scrapy.crawler import Crawler
 from newsbot.extract import korean
 from newsbot.summarize import article_paragraphs, shorten, summarize
 from newsbot.text import plain_text
-from newsbot.workers import WorkerPool
+from newsbot.runtime.workers import WorkerPools
 
 
 class BuildExcerptPipeline:
@@ -22,8 +22,8 @@ class BuildExcerptPipeline:
         # Most languages are summarized in a few milliseconds, next to the extraction. Korean needs the
         # tokenizer (~340 MB, a second or two to load): its own small pool, so no other summary waits for
         # it and no other process holds it.
-        self.pool = WorkerPool.from_crawler(crawler)
-        self.korean_pool = WorkerPool.from_crawler(crawler, "NEWSBOT_SUMMARY_WORKERS")
+        self.pool = WorkerPools.pool_of(crawler)
+        self.korean_pool = WorkerPools.pool_of(crawler, "NEWSBOT_SUMMARY_WORKERS")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> BuildExcerptPipeline:

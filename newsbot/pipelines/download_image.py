@@ -53,9 +53,6 @@ class DownloadImagePipeline(ImagesPipeline):
     def file_path(self, request, response=None, info=None, *, item=None) -> str:
         return f"posts/{hashlib.sha1(request.url.encode('utf-8')).hexdigest()[:20]}.jpg"
 
-    def thumb_path(self, request, thumb_id, response=None, info=None, *, item=None) -> str:
-        return f"posts/thumbs/{thumb_id}/{hashlib.sha1(request.url.encode('utf-8')).hexdigest()[:20]}.jpg"
-
     def item_completed(self, results, item, info):
         adapter = ItemAdapter(item)
         adapter["images"] = [result for ok, result in results if ok]

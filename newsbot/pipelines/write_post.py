@@ -14,7 +14,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from newsbot.exporters.jekyll import JekyllPostExporter, PostTemplate, post_filename
-from newsbot.state import PostState
+from newsbot.state.extension import StateExtension
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ class WritePostPipeline:
         self.stats = crawler.stats
         self.output_dir = settings.get("NEWSBOT_OUTPUT", self.output_dir)
         self.template = PostTemplate.from_settings(settings)
-        self.state = PostState.from_crawler(crawler)
+        self.state = StateExtension.store_of(crawler)
         self.posts_dir = Path(self.output_dir, POSTS_DIR)
         # Temporary files live outside _posts/ so a kill leaves nothing half-written there.
         self.tmp_dir = Path(self.output_dir, ".newsbot", "tmp")
@@ -83,7 +83,6 @@ class WritePostPipeline:
             )
         finally:
             self.state.release(identity)
-        adapter["post_path"] = relative
         event = "updated" if previous else "new"
         self.stats.inc_value(f"newsbot/write/{event}")
         logger.info("%s post %s (%s)", event, relative, adapter.get("url"))

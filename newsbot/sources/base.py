@@ -13,10 +13,11 @@ from twisted.python.failure import Failure
 
 from newsbot import signals as newsbot_signals
 from newsbot.extract import extract_page
-from newsbot.workers import WorkerPool
 from newsbot.feeds import FeedEntry, parse_feed
 from newsbot.items import Article
-from newsbot.state import PostState, arguments_key
+from newsbot.runtime.workers import WorkerPool, WorkerPools
+from newsbot.state import StateStore, arguments_key
+from newsbot.state.extension import StateExtension
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +59,7 @@ class NewsSpider(scrapy.Spider):
         return list(self.feeds)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        WorkerPool.from_crawler(self.crawler).start_fork_server()
+        self.pool.start_fork_server()
         for url in self.feed_urls():
             yield self.feed_request(url)
 
@@ -80,8 +81,13 @@ class NewsSpider(scrapy.Spider):
         )
 
     @property
-    def state(self) -> PostState:
-        return PostState.from_crawler(self.crawler)
+    def state(self) -> StateStore:
+        return StateExtension.store_of(self.crawler)
+
+    @property
+    def pool(self) -> WorkerPool:
+        """The extraction pool (``NEWSBOT_WORKERS``)."""
+        return WorkerPools.pool_of(self.crawler)
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         stats = self.crawler.stats
@@ -117,7 +123,7 @@ class NewsSpider(scrapy.Spider):
             if previous and not (entry.modified and entry.modified != previous.modified):
                 stats.inc_value("newsbot/feed/already_posted")
                 continue
-            WorkerPool.from_crawler(self.crawler).start()  # there is work: get the extractors ready
+            self.pool.start()  # there is work: get the extractors ready
             yield scrapy.Request(
                 entry.url, callback=self.parse_article, errback=self.article_failed, cb_kwargs={"entry": entry}
             )
@@ -132,7 +138,7 @@ class NewsSpider(scrapy.Spider):
             stats.inc_value("newsbot/article/not_html")
             logger.warning("not an HTML page, skipped: %s", response.url)
             return
-        article = await WorkerPool.from_crawler(self.crawler).run(
+        article = await self.pool.run(
             extract_page,
             response.body,
             response.url,

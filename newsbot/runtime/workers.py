@@ -43,7 +43,7 @@ def _exit_with(crawl_pid: int) -> None:
 
 # Imported once by the fork server, so every worker starts with them, warmed up (copy-on-write,
 # no import per worker); and instead of the default ``__main__``, which would give each worker Scrapy too.
-_PRELOAD = ["newsbot.extract.article", "newsbot.summarize", "newsbot.warmup"]
+_PRELOAD = ["newsbot.extract.article", "newsbot.summarize", "newsbot.runtime.warmup"]
 
 
 def _worker_context() -> multiprocessing.context.ForkServerContext:
@@ -80,21 +80,6 @@ class WorkerPool:
             else None
         )
 
-    @classmethod
-    def from_crawler(cls, crawler: Crawler, setting: str = "NEWSBOT_WORKERS") -> WorkerPool:
-        """The crawler's pool sized by ``setting`` (-1: one per core), shut down when its engine stops."""
-        from scrapy import signals
-
-        pools = crawler.__dict__.setdefault("newsbot_pools", {})
-        if setting not in pools:
-            workers = crawler.settings.getint(setting, -1)
-            if crawler.settings.getint("NEWSBOT_WORKERS", -1) == 0:
-                workers = 0  # everything in-process, as asked
-            pool = cls((os.cpu_count() or 1) if workers < 0 else workers)
-            pools[setting] = pool
-            crawler.signals.connect(pool.close, signal=signals.engine_stopped)
-        return pools[setting]
-
     def start_fork_server(self) -> None:
         """Start the fork server unless this pool runs everything inline (a no-op if already running)."""
         if self.executor is not None:
@@ -126,3 +111,43 @@ class WorkerPool:
         if self.executor is not None:
             self.executor.shutdown(wait=True, cancel_futures=True)
             self.executor = None
+
+
+class WorkerPools:
+    """Scrapy extension holding the crawl's pools, one per size setting, shut down when its engine stops.
+
+    Components reach them with :meth:`pool_of`, i.e. ``crawler.get_extension(WorkerPools)``.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.settings = crawler.settings
+        self.pools: dict[str, WorkerPool] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> WorkerPools:
+        from scrapy import signals
+
+        extension = cls(crawler)
+        crawler.signals.connect(extension.close, signal=signals.engine_stopped)
+        return extension
+
+    @classmethod
+    def pool_of(cls, crawler: Crawler, setting: str = "NEWSBOT_WORKERS") -> WorkerPool:
+        """``crawler``'s pool sized by ``setting``."""
+        extension = crawler.get_extension(cls)
+        if extension is None:
+            raise RuntimeError(f"enable {cls.__module__}.{cls.__name__} in EXTENSIONS: newsbot extracts in its pools")
+        return extension.pool(setting)
+
+    def pool(self, setting: str = "NEWSBOT_WORKERS") -> WorkerPool:
+        """The pool sized by ``setting`` (-1: one per core), started on first use."""
+        if setting not in self.pools:
+            workers = self.settings.getint(setting, -1)
+            if self.settings.getint("NEWSBOT_WORKERS", -1) == 0:
+                workers = 0  # everything in-process, as asked
+            self.pools[setting] = WorkerPool((os.cpu_count() or 1) if workers < 0 else workers)
+        return self.pools[setting]
+
+    def close(self) -> None:
+        for pool in self.pools.values():
+            pool.close()

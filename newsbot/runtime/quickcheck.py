@@ -19,8 +19,9 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.error import HTTPError
 
 from newsbot import contact_user_agent
-from newsbot.report import SourceReport
-from newsbot.state import PostState, arguments_key, state_path
+from newsbot.runtime.report import SourceReport
+from newsbot.state import arguments_key, state_path
+from newsbot.state.sqlite import SqliteStateStore
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +70,7 @@ def unchanged_run(settings: ProjectSettings, sources: list[str], arguments: dict
     path = state_path(settings)
     if not os.path.exists(path):
         return None
-    state = PostState(path)
+    state = SqliteStateStore(path)
     try:
         feeds_by_source = {source: state.source_feeds(source, arguments_key(arguments)) for source in sources}
         if not all(feeds_by_source.values()):

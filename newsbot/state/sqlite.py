@@ -1,33 +1,14 @@
-"""What newsbot has seen and posted, so a second run posts nothing twice.
-
-SQLite by default (one file, safe for overlapping processes thanks to WAL and
-a busy timeout). Keys are canonical URLs: tracking parameters and fragments
-removed, query sorted, so the same article under two feed links is one post.
-"""
+"""The state on one machine: one SQLite file, safe for overlapping processes (WAL, a busy timeout)."""
 
 from __future__ import annotations
 
 import json
-import logging
-import os
 import sqlite3
-from dataclasses import dataclass
 from datetime import datetime, timezone
-from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
 
-from w3lib.url import canonicalize_url, url_query_cleaner
+from newsbot.state.base import PostRecord, StateStore, url_key
 
-if TYPE_CHECKING:
-    from scrapy.crawler import Crawler
-
-logger = logging.getLogger(__name__)
-
-_TRACKING_PARAMS = (
-    "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "utm_id",
-    "fbclid", "gclid", "ocid", "cmpid", "ref", "rss", "from", "cid",
-)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS posts (
     path TEXT PRIMARY KEY,
@@ -55,47 +36,7 @@ CREATE TABLE IF NOT EXISTS source_feeds (
 """
 
 
-@lru_cache(maxsize=4096)  # asked several times per article (feed, state, file name); w3lib's canonical form is slow
-def url_key(url: str) -> str:
-    """The canonical form of an article URL used as its identity."""
-    cleaned = url_query_cleaner(url, _TRACKING_PARAMS, remove=True, keep_fragments=False)
-    key = canonicalize_url(cleaned, keep_fragments=False)
-    return key.replace("://www.", "://", 1).replace("http://", "https://", 1)
-
-
-@dataclass(frozen=True)
-class PostRecord:
-    """A post newsbot wrote: where, from what, and which version of the article."""
-
-    path: str
-    """Post file path relative to the output directory (``_posts/…md``)."""
-    url: str
-    content_hash: str
-    modified: str
-    """The feed's change date for the article when it was posted (empty when the feed gives none)."""
-    published: str
-
-
-def arguments_key(arguments: dict[str, str]) -> str:
-    """One string for a run's spider arguments (``-a``), the same whatever their order."""
-    return json.dumps(arguments, sort_keys=True, ensure_ascii=False)
-
-
-def default_state_path(output_dir: str) -> str:
-    """Where the state file lives unless ``NEWSBOT_STATE`` says otherwise."""
-    return os.path.join(output_dir, ".newsbot", "state.sqlite3")
-
-
-class _Settings(Protocol):
-    def get(self, name: str, default: Any = None) -> Any: ...
-
-
-def state_path(settings: _Settings) -> str:
-    """The state file ``settings`` (Scrapy's, or the quick check's plain ones) point at."""
-    return settings.get("NEWSBOT_STATE") or default_state_path(settings.get("NEWSBOT_OUTPUT", "output"))
-
-
-class PostState:
+class SqliteStateStore(StateStore):
     """SQLite store of posted articles, keyed by canonical URL."""
 
     def __init__(self, path: str) -> None:
@@ -105,21 +46,6 @@ class PostState:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> PostState:
-        """One store per crawler, shared by the spider and the pipelines; Redis with ``NEWSBOT_REDIS_URL``."""
-        existing = getattr(crawler, "newsbot_state", None)
-        if existing is None:
-            settings = crawler.settings
-            if settings.get("NEWSBOT_REDIS_URL"):
-                from newsbot.distributed import RedisPostState
-
-                existing = RedisPostState(settings.get("NEWSBOT_REDIS_URL"))
-            else:
-                existing = cls(state_path(settings))
-            crawler.newsbot_state = existing
-        return existing
 
     def claim(self, url: str) -> bool:
         """May this process post ``url`` now? Always, on one machine under the run lock."""

@@ -2,8 +2,8 @@
 
 - The scheduler queue and the duplicate filter live in Redis (scrapy-redis), so workers share the
   work and no article is fetched twice.
-- What was posted lives in Redis too (:class:`RedisPostState`), and a post is written only under an
-  atomic claim (``SET NX``), so two workers finishing the same story post it once.
+- What was posted lives in Redis too (:class:`~newsbot.state.redis.RedisStateStore`), and a post is
+  written only under an atomic claim (``SET NX``), so two workers finishing the same story post it once.
 - Every worker keeps a heartbeat key alive; the article requests it has taken are listed with its
   id. When a worker's heartbeat expires (it died), another worker puts its requests back in the
   queue. Workers stop when the queue and the in-flight list stay empty for
@@ -15,11 +15,8 @@ from __future__ import annotations
 import base64
 import json
 import logging
-import os
 import pickle
-import socket
 import time
-import uuid
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
@@ -29,11 +26,10 @@ from scrapy.utils.request import request_from_dict
 from twisted.internet import task
 
 from newsbot import signals as newsbot_signals
-from newsbot.state import PostRecord, url_key
+from newsbot.state.base import url_key
+from newsbot.state.redis import PREFIX, WORKER_ID, connect
 
 logger = logging.getLogger(__name__)
-
-PREFIX = "newsbot"
 
 
 class RedisAddon:
@@ -44,7 +40,7 @@ class RedisAddon:
         if not url:
             return
         for name, value in {
-            "SCHEDULER": "newsbot.redis_scheduler.RedisScheduler",
+            "SCHEDULER": "newsbot.runtime.redis_scheduler.RedisScheduler",
             "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
             "SCHEDULER_PERSIST": True,  # one worker closing must not flush the others' queue
             "REDIS_URL": url,
@@ -52,69 +48,6 @@ class RedisAddon:
             "SCHEDULER_DUPEFILTER_KEY": f"{PREFIX}:%(spider)s:dupefilter",
         }.items():
             settings.set(name, value, priority="addon")
-
-
-def _redis(url: str):
-    import redis
-
-    return redis.Redis.from_url(url, decode_responses=True)
-
-
-WORKER_ID = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-"""This crawl process among the workers: its heartbeat key, its in-flight requests, its post claims."""
-
-
-class RedisPostState:
-    """The :class:`~newsbot.state.PostState` interface on Redis, plus claims for exactly-once posts."""
-
-    claim_seconds = 300
-
-    def __init__(self, url: str) -> None:
-        self.server = _redis(url)
-
-    def lookup(self, *urls: str) -> PostRecord | None:
-        for url in urls:
-            if not url:
-                continue
-            path = self.server.get(f"{PREFIX}:url:{url_key(url)}")
-            if path:
-                fields = self.server.hgetall(f"{PREFIX}:post:{path}")
-                return PostRecord(path, fields.get("url", ""), fields.get("content_hash", ""),
-                                  fields.get("modified", ""), fields.get("published", ""))
-        return None
-
-    def record(self, urls: list[str], path: str, content_hash: str, modified: str = "", published: str = "") -> None:
-        with self.server.pipeline() as pipe:
-            pipe.hset(f"{PREFIX}:post:{path}", mapping={
-                "url": urls[0], "content_hash": content_hash, "modified": modified, "published": published,
-            })
-            for url in dict.fromkeys(urls):
-                if url:
-                    pipe.set(f"{PREFIX}:url:{url_key(url)}", path)
-            pipe.execute()
-
-    def claim(self, url: str) -> bool:
-        """True when this worker may post ``url`` now (nobody else is posting it)."""
-        return bool(self.server.set(f"{PREFIX}:claim:{url_key(url)}", WORKER_ID, nx=True, ex=self.claim_seconds))
-
-    def release(self, url: str) -> None:
-        self.server.delete(f"{PREFIX}:claim:{url_key(url)}")
-
-    def feed_validators(self, url: str) -> tuple[str, str]:
-        fields = self.server.hgetall(f"{PREFIX}:feed:{url}")
-        return fields.get("etag", ""), fields.get("last_modified", "")
-
-    def record_feed(self, url: str, etag: str, last_modified: str) -> None:
-        self.server.hset(f"{PREFIX}:feed:{url}", mapping={"etag": etag, "last_modified": last_modified})
-
-    def record_source_feeds(self, source: str, arguments: str, feeds: list[str]) -> None:
-        """Nothing to keep: the quick check that reads these runs on one machine only."""
-
-    def count(self) -> int:
-        return sum(1 for _ in self.server.scan_iter(f"{PREFIX}:post:*"))
-
-    def close(self) -> None:
-        self.server.close()
 
 
 class RedisWorker:
@@ -125,7 +58,7 @@ class RedisWorker:
 
     def __init__(self, crawler: Crawler, url: str) -> None:
         self.crawler = crawler
-        self.server = _redis(url)
+        self.server = connect(url)
         self.worker_id = WORKER_ID
         self.idle_seconds = crawler.settings.getfloat("NEWSBOT_REDIS_IDLE_SECONDS", self.idle_seconds)
         self.idle_since: float | None = None
