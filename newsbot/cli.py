@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import logging
 import os
@@ -11,7 +12,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
+
+from newsbot.config import STOPPED_STAT, RunError, SettingsError, check_start, validate_settings
+from newsbot.config import url as url_rule
 
 if TYPE_CHECKING:
     from newsbot.runtime.report import SourceReport
@@ -37,8 +41,8 @@ def _pairs(values: list[str]) -> dict[str, str]:
     result = {}
     for pair in values:
         name, sep, value = pair.partition("=")
-        if not sep:
-            raise SystemExit(f"newsbot: expected NAME=VALUE, got {pair!r}")
+        if not sep or not name.strip():
+            raise SettingsError(f"expected -a NAME=VALUE, got {pair!r}")
         result[name.strip()] = value
     return result
 
@@ -49,6 +53,8 @@ def source_failures(stats: dict, shared_queue: bool = False) -> list[str]:
     With a shared (Redis) queue another worker may have fetched every feed: not a failure.
     """
     reasons = []
+    if stats.get(STOPPED_STAT):
+        reasons.append(f"stopped: {stats[STOPPED_STAT]}")
     if stats.get("newsbot/feed/error"):
         reasons.append(f"{stats['newsbot/feed/error']} feed(s) unreachable")
     if stats.get("newsbot/feed/unparseable"):
@@ -63,17 +69,21 @@ def source_failures(stats: dict, shared_queue: bool = False) -> list[str]:
 def crawl(spiders: list[str], arguments: dict[str, str], overrides: list[str]) -> int:
     """Run ``spiders`` (all enabled sources when empty) under the run lock; the exit status for cron.
 
-    When every feed answers 304 the quick check ends the run before Scrapy starts.
+    Settings are checked first, the output, state and Redis before the first request; a mistake
+    ends the run with one line on standard error. When every feed answers 304 the quick check
+    ends the run before Scrapy starts.
     """
     from newsbot.runtime.quickcheck import ProjectSettings, unchanged_run
     from newsbot.runtime.runlock import LockHeld, RunLock, default_lock_path
     from newsbot.runtime.workers import start_fork_server
     from newsbot.state import state_path
 
-    plain = ProjectSettings(overrides)
-    lock_path = plain.get("NEWSBOT_LOCK") or default_lock_path(plain.get("NEWSBOT_OUTPUT", "output"))
     try:
+        plain = ProjectSettings(overrides)
+        validate_settings(plain)
+        lock_path = plain.get("NEWSBOT_LOCK") or default_lock_path(plain.get("NEWSBOT_OUTPUT") or "output")
         with RunLock(lock_path):
+            check_start(plain)
             with _logging_before_scrapy(plain.get("NEWSBOT_LOG_FILE"), plain.get("LOG_LEVEL", "INFO")):
                 reports = unchanged_run(plain, spiders or plain.getlist("NEWSBOT_SOURCES"), arguments)
             if reports is not None:
@@ -84,6 +94,9 @@ def crawl(spiders: list[str], arguments: dict[str, str], overrides: list[str]) -
     except LockHeld as exc:
         print(f"newsbot: {exc}; not starting a second run", file=sys.stderr)
         return EXIT_LOCKED
+    except RunError as error:
+        print(f"newsbot: {error}", file=sys.stderr)
+        return error.exit_status
 
 
 @contextmanager
@@ -118,13 +131,9 @@ def _crawl_locked(settings, spiders: list[str], arguments: dict[str, str]) -> in
 
     if settings.get("NEWSBOT_LOG_FILE"):
         settings.set("LOG_FILE", settings.get("NEWSBOT_LOG_FILE"), priority="cmdline")
-    process = CrawlerProcess(settings)
     names = spiders or settings.getlist("NEWSBOT_SOURCES")
-    known = set(process.spider_loader.list())
-    unknown = [name for name in names if name not in known]
-    if unknown or not names:
-        print(f"newsbot: unknown source(s): {', '.join(unknown) or '(none)'}; known: {', '.join(sorted(known))}", file=sys.stderr)
-        return EXIT_USAGE
+    _check_sources(settings, names, arguments)  # before CrawlerProcess logs anything
+    process = CrawlerProcess(settings)
     crawlers = []
     for name in names:
         crawler = process.create_crawler(name)
@@ -138,18 +147,45 @@ def _crawl_locked(settings, spiders: list[str], arguments: dict[str, str]) -> in
         if failures:
             logger.error("source %s failed: %s", crawler.spider.name, "; ".join(failures))
         reports.append(SourceReport.from_stats(crawler.spider.name, stats, failures))
-    return _report(reports, state_path(settings))
+    status = _report(reports, state_path(settings))
+    stopped = next((crawler.stats.get_value(STOPPED_STAT) for crawler in crawlers if crawler.stats.get_value(STOPPED_STAT)), None)
+    if stopped:
+        print(f"newsbot: stopped: {stopped}", file=sys.stderr)
+    return status
+
+
+def _check_sources(settings, names: list[str], arguments: dict[str, str]) -> None:
+    """Raise :class:`SettingsError` for an unknown source or an argument one of them would not take."""
+    from scrapy.utils.misc import load_object
+
+    loader = load_object(settings["SPIDER_LOADER_CLASS"]).from_settings(settings.frozencopy())
+    known = loader.list()
+    for name in names:
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f"did you mean {close[0]}? " if close else ""
+            raise SettingsError(f"unknown source {name!r}; {hint}known: {', '.join(sorted(known))}")
+        loader.load(name).check_arguments(arguments)
 
 
 def extract(path: str, url: str) -> int:
     """Print the Article extracted from a saved page as JSON."""
+    import gzip
+    import zlib
+
     from newsbot import extract_article
 
-    data = Path(path).read_bytes()
-    if path.endswith(".gz"):
-        import gzip
-
-        data = gzip.decompress(data)
+    problem = url_rule("http", "https").check(url)
+    if problem:
+        raise SettingsError(f"--url {url}: {problem}; give the page's original http(s) URL")
+    try:
+        data = Path(path).read_bytes()
+        if path.endswith(".gz"):
+            data = gzip.decompress(data)
+    except OSError as error:
+        raise SettingsError(f"cannot read {path}: {error.strerror or error}") from None
+    except (EOFError, zlib.error) as error:
+        raise SettingsError(f"cannot read {path}: not a complete gzip file ({error})") from None
     article = extract_article(data, url)
     print(json.dumps(asdict(article), ensure_ascii=False, indent=2))
     return EXIT_OK if article.title and article.body_text else EXIT_SOURCE_FAILED
@@ -159,6 +195,8 @@ def demo(pages: str, overrides: list[str]) -> int:
     """Serve the saved pages on 127.0.0.1 with a feed and crawl them into the output directory."""
     from newsbot.devserver import LocalServer, load_saved_pages
 
+    if not Path(pages, "manifest.json").is_file():
+        raise SettingsError(f"--pages {pages}: no manifest.json there (the demo needs tests/fixtures/pages)")
     site = load_saved_pages(Path(pages))
     with LocalServer(site) as base_url:
         print(f"serving {len(site.pages)} saved pages at {base_url}/feed.xml")
@@ -173,6 +211,8 @@ def smoke(source: str, overrides: list[str]) -> int:
 
     with tempfile.TemporaryDirectory(prefix="newsbot-smoke-") as output:
         status = crawl([source], {"limit": "1"}, [f"NEWSBOT_OUTPUT={output}", "NEWSBOT_IMAGE_MODE=remote", *overrides])
+        if status == EXIT_USAGE:
+            return status  # the one line is printed
         posts = sorted(Path(output, "_posts").glob("*.md"))
         if not posts:
             print(f"smoke {source}: FAILED, no post written", file=sys.stderr)
@@ -185,8 +225,24 @@ def smoke(source: str, overrides: list[str]) -> int:
         return EXIT_SOURCE_FAILED if problems else status
 
 
+class _ArgumentParser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is one line (exit status 2), not the usage block and the line."""
+
+    def error(self, message: str) -> NoReturn:
+        print(f"{self.prog}: {message} (see {self.prog} --help)", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="newsbot", description=__doc__)
+    try:
+        return _main(argv)
+    except RunError as error:
+        print(f"newsbot: {error}", file=sys.stderr)
+        return error.exit_status
+
+
+def _main(argv: list[str] | None) -> int:
+    parser = _ArgumentParser(prog="newsbot", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     crawl_parser = commands.add_parser("crawl", help="crawl sources into Jekyll posts")
     crawl_parser.add_argument("spiders", nargs="*", help="source names (default: NEWSBOT_SOURCES)")

@@ -8,6 +8,8 @@ of them with ``-s NAME=VALUE`` or in a project ``settings.py`` of your own.
 BOT_NAME = "newsbot"
 SPIDER_MODULES = ["newsbot.sources"]
 NEWSPIDER_MODULE = "newsbot.sources"
+# `scrapy crawl` checks settings and spider arguments before starting (newsbot/commands/crawl.py).
+COMMANDS_MODULE = "newsbot.commands"
 
 # --- newsbot ----------------------------------------------------------------
 # Directory of the Jekyll site the posts go to (``_posts/`` and ``assets/`` inside).
@@ -31,6 +33,8 @@ NEWSBOT_FOOTER = '실시간 뉴스 속보는, <a href="{site_url}" rel="dofollow
 NEWSBOT_SUMMARY_NOTE = "*이 요약문은 150자로 요약되었습니다."
 # Longest excerpt, in characters (spaces included).
 NEWSBOT_EXCERPT_LENGTH = 150
+# Articles whose body is shorter than this many characters are dropped.
+NEWSBOT_MIN_BODY_CHARS = 80
 # Time zone for sources that give dates without an offset and are not Korean.
 NEWSBOT_DEFAULT_TIMEZONE = "UTC"
 # Skip articles published more than this many days ago (0 = no limit).

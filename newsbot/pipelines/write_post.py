@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import sqlite3
 import tempfile
 import time
 from pathlib import Path
@@ -13,6 +14,7 @@ from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
+from newsbot.config import out_of_space, stop_crawl
 from newsbot.exporters.jekyll import JekyllPostExporter, PostTemplate, post_filename
 from newsbot.state.extension import StateExtension
 
@@ -38,6 +40,7 @@ class WritePostPipeline:
 
     def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
+        self.crawler = crawler
         self.stats = crawler.stats
         self.output_dir = settings.get("NEWSBOT_OUTPUT", self.output_dir)
         self.template = PostTemplate.from_settings(settings)
@@ -73,14 +76,22 @@ class WritePostPipeline:
                 self.stats.inc_value("newsbot/write/unchanged")
                 raise DropItem(f"already posted, unchanged: {adapter.get('url')} -> {previous.path}")
             relative = previous.path if previous else os.path.join(POSTS_DIR, post_filename(adapter))
-            self._write_atomically(Path(self.output_dir, relative), adapter)
-            self.state.record(
-                [url for url in urls if url],
-                relative,
-                digest,
-                modified=adapter.get("feed_modified") or "",
-                published=adapter.get("published") or "",
-            )
+            try:
+                self._write_atomically(Path(self.output_dir, relative), adapter)
+                self.state.record(
+                    [url for url in urls if url],
+                    relative,
+                    digest,
+                    modified=adapter.get("feed_modified") or "",
+                    published=adapter.get("published") or "",
+                )
+            except (OSError, sqlite3.OperationalError) as error:
+                if not out_of_space(error):
+                    raise
+                self.stats.inc_value("newsbot/write/disk_full")
+                stop_crawl(self.crawler, f"disk full writing {relative} under {self.output_dir} ({error}); "
+                           "free some space and run again: the next run posts the rest")
+                raise DropItem(f"disk full: {adapter.get('url')}") from None
         finally:
             self.state.release(identity)
         event = "updated" if previous else "new"

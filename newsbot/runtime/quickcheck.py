@@ -15,10 +15,12 @@ import importlib
 import logging
 import os
 import urllib.request
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from urllib.error import HTTPError
 
 from newsbot import contact_user_agent
+from newsbot.config import SettingsError
 from newsbot.runtime.report import SourceReport
 from newsbot.state import arguments_key, state_path
 from newsbot.state.sqlite import SqliteStateStore
@@ -41,9 +43,14 @@ class ProjectSettings:
         self.overrides: dict[str, str] = {}
         """The ``-s NAME=VALUE`` pairs, for Scrapy's settings at command-line priority."""
         for pair in overrides:
-            name, _, value = pair.partition("=")
+            name, sep, value = pair.partition("=")
+            if not sep or not name.strip():
+                raise SettingsError(f"expected -s NAME=VALUE, got {pair!r}")
             self.overrides[name.strip()] = value
         self.values.update(self.overrides)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.values)
 
     def get(self, name: str, default=None):
         return self.values.get(name, default)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, ClassVar
 
 import scrapy
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from newsbot import signals as newsbot_signals
+from newsbot.config import Rule, check_arguments, integer
 from newsbot.extract import extract_page
 from newsbot.feeds import FeedEntry, parse_feed
 from newsbot.items import Article
@@ -39,6 +40,13 @@ class NewsSpider(scrapy.Spider):
     """Source section (lower-cased) -> readable category."""
     max_articles_per_feed: int = 0
     """Follow at most this many entries of each feed (0 = all); ``-a limit=N`` overrides."""
+    spider_arguments: ClassVar[dict[str, Rule]] = {"limit": integer(minimum=0, meaning="0: all")}
+    """The ``-a NAME=VALUE`` arguments the spider takes, and what each accepts."""
+
+    @classmethod
+    def check_arguments(cls, arguments: dict[str, str]) -> None:
+        """Raise :class:`~newsbot.config.SettingsError` for an argument this spider would not take."""
+        check_arguments(arguments, cls.spider_arguments)
 
     def __init__(self, *args: Any, limit: str | int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

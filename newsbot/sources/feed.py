@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
+from newsbot.config import Rule, SettingsError, text, timezone, urls
 from newsbot.sources.base import NewsSpider
 
 
@@ -14,6 +15,18 @@ class FeedSpider(NewsSpider):
     """
 
     name = "feed"
+    spider_arguments: ClassVar[dict[str, Rule]] = {
+        "url": urls("http", "https"),
+        "source": text(),
+        "timezone": timezone(empty_ok=True),
+        **NewsSpider.spider_arguments,
+    }
+
+    @classmethod
+    def check_arguments(cls, arguments: dict[str, str]) -> None:
+        if not arguments.get("url"):
+            raise SettingsError("the feed spider needs a feed or sitemap URL: -a url=URL")
+        super().check_arguments(arguments)
 
     def __init__(
         self, *args: Any, url: str = "", source: str = "", timezone: str = "", **kwargs: Any
@@ -21,6 +34,6 @@ class FeedSpider(NewsSpider):
         super().__init__(*args, **kwargs)
         self.feeds = [part for part in url.replace(",", " ").split() if part]
         if not self.feeds:
-            raise ValueError("the feed spider needs a feed or sitemap: scrapy crawl feed -a url=URL")
+            raise SettingsError("the feed spider needs a feed or sitemap URL: -a url=URL")
         self.source_name = source
         self.timezone = timezone
