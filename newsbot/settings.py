@@ -50,8 +50,8 @@ NEWSBOT_LOG_FILE = ""
 NEWSBOT_QUICK_CHECK = True
 # Worker processes for extraction and summaries (-1 = one per core, 0 = in the crawl process).
 NEWSBOT_WORKERS = -1
-# Worker processes for Korean summaries; each loads kiwipiepy (~340 MB) when the first Korean
-# article arrives. Other languages are summarized in the NEWSBOT_WORKERS processes.
+# Deprecated, ignored: Korean summaries no longer need a tokenizer process of their own and run in
+# the NEWSBOT_WORKERS processes like every other language. Kept so existing configurations still load.
 NEWSBOT_SUMMARY_WORKERS = 1
 # Redis for many workers on one crawl (redis://host:port/db); empty = SQLite and an in-memory queue.
 NEWSBOT_REDIS_URL = ""

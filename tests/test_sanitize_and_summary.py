@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import gzip
 import re
+import sys
 
 import pytest
 
 from conftest import PAGES, manifest
 from newsbot import extract_article
 from newsbot.pipelines.sanitize_body import sanitize_html
-from newsbot.summarize import article_paragraphs, summarize
+from newsbot.summarize import article_paragraphs, split_sentences, summarize, words
 from newsbot.text import plain_text
 
 HOSTILE = """
@@ -70,3 +71,41 @@ def test_relative_links_are_resolved_and_a_body_already_absolute_is_left_as_it_i
     assert 'href="https://news.example.com/world/analysis"' in body and 'src="https://news.example.com/world/2024/pic.jpg"' in body
     absolute = '<p>See <a href="https://a.example/x">this</a>, <a href="#note">note</a><br><img src="https://a.example/p.jpg"></p>'
     assert pipeline.process_item(Article(url=url, body_html=absolute)).body_html == absolute  # not parsed and rewritten
+
+
+# Korean paragraphs from the Hankook Ilbo and Dong-A fixtures, and the rules' harder cases.
+KOREAN_SPLITS = [
+    (  # a quotation the sentence goes on after ("…지켰다"고 말했다) is not split inside
+        '특히 목포를 찾은 이 후보는 "좌측이면 어떻고 우측이면 어떻나"면서 "가장 중요한 기준은 바로 국민이어야 한다. '
+        '김대중 대통령은 이점을 명확하게 지켰다"고 말했다. 저출생 고령화로 대한민국이 소멸 위기에 처해 있다.',
+        ['특히 목포를 찾은 이 후보는 "좌측이면 어떻고 우측이면 어떻나"면서 "가장 중요한 기준은 바로 국민이어야 한다. '
+         '김대중 대통령은 이점을 명확하게 지켰다"고 말했다.', "저출생 고령화로 대한민국이 소멸 위기에 처해 있다."],
+    ),
+    (  # a paragraph that is all quotation is split into its sentences
+        "“우리가 가지고 있는 목표는 확고합니다. 세계 초일류 시험인증 기관으로 도약할 겁니다.”",
+        ["“우리가 가지고 있는 목표는 확고합니다.", "세계 초일류 시험인증 기관으로 도약할 겁니다.”"],
+    ),
+    (  # an opening quote after a full stop starts the next sentence
+        "당대표직을 지키기 힘들어서다. '윤 어게인' 세력과의 단절이 절실하다.",
+        ["당대표직을 지키기 힘들어서다.", "'윤 어게인' 세력과의 단절이 절실하다."],
+    ),
+    (  # numbers, a date with full stops, a Latin abbreviation, a list number, brackets, a missing space
+        "호남에서 94.7%를 얻었다. 선고는 2024. 5. 13. 오전에 나왔다. U.S. 국무부도 밝혔다. 1. 화내지 마라. "
+        "(물론 한 시간이 맞다. 두 시간은 없다.) 끝났다.그러나 다시 시작됐다!",
+        ["호남에서 94.7%를 얻었다.", "선고는 2024. 5. 13. 오전에 나왔다.", "U.S. 국무부도 밝혔다.", "1. 화내지 마라.",
+         "(물론 한 시간이 맞다. 두 시간은 없다.)", "끝났다.", "그러나 다시 시작됐다!"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("paragraph", "sentences"), KOREAN_SPLITS)
+def test_korean_sentences_end_at_final_punctuation_outside_quotations_the_sentence_continues_after(paragraph, sentences):
+    assert split_sentences(paragraph, "ko") == sentences
+
+
+def test_korean_summary_needs_no_tokenizer_and_compares_words_without_their_particles():
+    article = extract_article(gzip.decompress((PAGES / "fundus-kr-HankookIlbo_2026_01_29.html.gz").read_bytes()), "https://www.hankookilbo.com/")
+    summary = summarize(article_paragraphs(article.body_html), 150, article.language)
+    assert summary.startswith("장동혁 국민의힘 대표가 당권을 위협하던 한동훈 전 대표를 제명했지만, 어깨는 한층 무거워졌다.")
+    assert "kiwipiepy" not in sys.modules
+    assert words("대통령은 대통령의 Samsung", "ko") == {"대통", "sa"}

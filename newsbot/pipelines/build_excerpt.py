@@ -5,10 +5,9 @@ from __future__ import annotations
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 
-from newsbot.extract import korean
+from newsbot.runtime.workers import WorkerPools
 from newsbot.summarize import article_paragraphs, shorten, summarize
 from newsbot.text import plain_text
-from newsbot.runtime.workers import WorkerPools
 
 
 class BuildExcerptPipeline:
@@ -19,11 +18,8 @@ class BuildExcerptPipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
         self.max_length = crawler.settings.getint("NEWSBOT_EXCERPT_LENGTH", self.max_length)
-        # Most languages are summarized in a few milliseconds, next to the extraction. Korean needs the
-        # tokenizer (~340 MB, a second or two to load): its own small pool, so no other summary waits for
-        # it and no other process holds it.
+        # Summaries take a few milliseconds in any language: in the extraction workers.
         self.pool = WorkerPools.pool_of(crawler)
-        self.korean_pool = WorkerPools.pool_of(crawler, "NEWSBOT_SUMMARY_WORKERS")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> BuildExcerptPipeline:
@@ -32,11 +28,7 @@ class BuildExcerptPipeline:
     async def process_item(self, item: object) -> object:
         adapter = ItemAdapter(item)
         text = article_paragraphs(adapter.get("body_html") or "") or adapter.get("body_text") or ""
-        language = adapter.get("language") or ""
-        if korean.is_korean_text(text, language):
-            excerpt = await self.korean_pool.run(summarize, text, self.max_length, "ko")
-        else:
-            excerpt = await self.pool.run(summarize, text, self.max_length, language)
+        excerpt = await self.pool.run(summarize, text, self.max_length, adapter.get("language") or "")
         if excerpt:
             self.stats.inc_value("newsbot/excerpt/summary")
         else:

@@ -114,14 +114,15 @@ class WorkerPool:
 
 
 class WorkerPools:
-    """Scrapy extension holding the crawl's pools, one per size setting, shut down when its engine stops.
+    """Scrapy extension holding the crawl's pool of ``NEWSBOT_WORKERS`` processes, shut down when its
+    engine stops.
 
-    Components reach them with :meth:`pool_of`, i.e. ``crawler.get_extension(WorkerPools)``.
+    Components reach it with :meth:`pool_of`, i.e. ``crawler.get_extension(WorkerPools)``.
     """
 
     def __init__(self, crawler: Crawler) -> None:
         self.settings = crawler.settings
-        self.pools: dict[str, WorkerPool] = {}
+        self.workers: WorkerPool | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WorkerPools:
@@ -132,22 +133,20 @@ class WorkerPools:
         return extension
 
     @classmethod
-    def pool_of(cls, crawler: Crawler, setting: str = "NEWSBOT_WORKERS") -> WorkerPool:
-        """``crawler``'s pool sized by ``setting``."""
+    def pool_of(cls, crawler: Crawler) -> WorkerPool:
+        """``crawler``'s worker pool."""
         extension = crawler.get_extension(cls)
         if extension is None:
-            raise RuntimeError(f"enable {cls.__module__}.{cls.__name__} in EXTENSIONS: newsbot extracts in its pools")
-        return extension.pool(setting)
+            raise RuntimeError(f"enable {cls.__module__}.{cls.__name__} in EXTENSIONS: newsbot extracts in its worker processes")
+        return extension.pool()
 
-    def pool(self, setting: str = "NEWSBOT_WORKERS") -> WorkerPool:
-        """The pool sized by ``setting`` (-1: one per core), started on first use."""
-        if setting not in self.pools:
-            workers = self.settings.getint(setting, -1)
-            if self.settings.getint("NEWSBOT_WORKERS", -1) == 0:
-                workers = 0  # everything in-process, as asked
-            self.pools[setting] = WorkerPool((os.cpu_count() or 1) if workers < 0 else workers)
-        return self.pools[setting]
+    def pool(self) -> WorkerPool:
+        """The pool (-1: one process per core; 0: everything in-process), made on first use."""
+        if self.workers is None:
+            workers = self.settings.getint("NEWSBOT_WORKERS", -1)
+            self.workers = WorkerPool((os.cpu_count() or 1) if workers < 0 else workers)
+        return self.workers
 
     def close(self) -> None:
-        for pool in self.pools.values():
-            pool.close()
+        if self.workers is not None:
+            self.workers.close()
