@@ -262,6 +262,7 @@ RULES: dict[str, Rule] = {
     "NEWSBOT_LOG_FILE": file_path(parent_must_exist=True),
     "NEWSBOT_QUICK_CHECK": boolean(),
     "NEWSBOT_WORKERS": integer(minimum=0, also=(-1,), meaning="-1: one per core, 0: in the crawl process"),
+    # Deprecated and ignored; still checked, so a configuration that loaded before loads the same.
     "NEWSBOT_SUMMARY_WORKERS": integer(minimum=0, also=(-1,), meaning="-1: one per core"),
     "NEWSBOT_REDIS_URL": url("redis", "rediss", "unix", empty_ok=True),
     "NEWSBOT_REDIS_IDLE_SECONDS": number(minimum=0, exclusive=True),
