@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import difflib
 import errno
+import ipaddress
 import logging
 import os
+import re
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable
@@ -234,6 +236,29 @@ def names() -> Rule:
     return Rule("source names separated by commas", check)
 
 
+_HOST = re.compile(r"\[?[A-Za-z0-9_.:-]+\]?")
+
+
+def hosts() -> Rule:
+    """Host names, addresses or networks (``10.0.0.0/8``), separated by commas."""
+
+    def check(value: Any) -> str | None:
+        items = value.split(",") if isinstance(value, str) else value
+        if not isinstance(items, (list, tuple)) or not all(isinstance(item, str) for item in items):
+            return "not a list of hosts"
+        for item in filter(None, (item.strip() for item in items)):
+            if "/" in item:
+                try:
+                    ipaddress.ip_network(item, strict=False)
+                except ValueError:
+                    return f"{item}: not a network (a URL? give its host only)"
+            elif not _HOST.fullmatch(item):
+                return f"{item}: not a host name or address"
+        return None
+
+    return Rule("host names, addresses or networks (10.0.0.0/8) separated by commas", check)
+
+
 def log_level() -> Rule:
     levels = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
     return Rule("one of " + ", ".join(levels), lambda value: None if value in levels else "not a level")
@@ -268,6 +293,8 @@ RULES: dict[str, Rule] = {
     "NEWSBOT_REDIS_IDLE_SECONDS": number(minimum=0, exclusive=True),
     "NEWSBOT_PROGRESS": boolean(),
     "NEWSBOT_CONTACT_URL": url("http", "https", "mailto"),
+    "NEWSBOT_TRUSTED_HOSTS": hosts(),
+    "NEWSBOT_IMAGE_MAX_PIXELS": integer(minimum=1),
     # Scrapy settings newsbot reads itself before Scrapy does (the quick check, the early log).
     "LOG_LEVEL": log_level(),
     "DOWNLOAD_TIMEOUT": number(minimum=0, exclusive=True),

@@ -130,17 +130,18 @@ def _handler_for(site: LocalSite) -> type[BaseHTTPRequestHandler]:
 
 
 class LocalServer:
-    """``with LocalServer(site) as url:`` serves ``site`` on 127.0.0.1 at a free port."""
+    """``with LocalServer(site) as url:`` serves ``site`` on 127.0.0.1 (or another loopback ``host``) at a free port."""
 
-    def __init__(self, site: LocalSite, port: int = 0) -> None:
+    def __init__(self, site: LocalSite, port: int = 0, host: str = "127.0.0.1") -> None:
         self.site = site
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(site))
+        self.httpd = ThreadingHTTPServer((host, port), _handler_for(site))
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}"
 
     def __enter__(self) -> str:
         self.thread.start()

@@ -44,6 +44,9 @@ class Article:
     """The entry's change date per the feed (``<updated>``, ``<lastmod>``); empty when none."""
     timezone: str = ""
     """IANA time zone of the source, used for naive dates and the post's file date."""
+    cut_short: bool = False
+    """True when the page nests deeper than the HTML parser reads (255 levels, a nesting bomb):
+    the fields come from the part before."""
     excerpt: str = ""
     """Post summary, plain text, at most 150 characters (set by a pipeline)."""
     image: str = ""

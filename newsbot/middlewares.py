@@ -1,11 +1,38 @@
-"""Downloader middlewares."""
+"""Downloader middlewares: the User-Agent, and the guards on what content can make newsbot request."""
 
 from __future__ import annotations
 
+import ipaddress
+import logging
+from urllib.parse import urljoin, urlsplit
+
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
+from scrapy.exceptions import CannotResolveHostError, IgnoreRequest
+from scrapy.http import Response
+from scrapy.utils.httpobj import urlparse_cached
+from w3lib.url import safe_url_string
 
 import newsbot
+from newsbot.network import AddressPolicy, PublicAddressResolver
+
+logger = logging.getLogger(__name__)
+
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+
+
+class RequestRefused(IgnoreRequest):
+    """A request newsbot does not make, or a response it does not read; logged and counted where raised.
+
+    Not an error of the run: the content asked for something unsafe (a non-public address,
+    a scheme other than http/https, an endless redirect chain, a body that inflates too far).
+    """
+
+
+def is_robots_txt(request: Request) -> bool:
+    """Whether Scrapy's RobotsTxtMiddleware made ``request``."""
+    return bool(request.meta.get("dont_obey_robotstxt")) and urlparse_cached(request).path == "/robots.txt"
 
 
 class ContactUserAgentMiddleware:
@@ -30,3 +57,150 @@ class ContactUserAgentMiddleware:
 
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
         request.headers.setdefault(b"User-Agent", self.user_agent)
+
+
+class PublicAddressMiddleware:
+    """Refuses requests to non-public addresses and to schemes other than http and https.
+
+    Trusted: the hosts of the spider's feed URLs and ``NEWSBOT_TRUSTED_HOSTS``. The check on
+    the address connected to is :class:`~newsbot.network.PublicAddressResolver`'s; its refusal
+    reaches this middleware as a failed DNS lookup, turned here into :class:`RequestRefused`
+    before the retry middleware would try again. A literal address, and a name refused before
+    in this run, are refused here without a connection. Every redirect hop is a new request
+    and passes here again. Each refusal is counted; the first for a host is logged.
+    """
+
+    trusted_hosts: list[str] = []
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.stats = crawler.stats
+        feeds = crawler.spider.feed_urls() if hasattr(crawler.spider, "feed_urls") else []
+        self.trusted = [urlsplit(url).hostname or "" for url in feeds]
+        self.trusted += crawler.settings.getlist("NEWSBOT_TRUSTED_HOSTS", self.trusted_hosts)
+        self.logged_hosts: set[str] = set()
+        self._resolver: PublicAddressResolver | None = None
+        self._policy: AddressPolicy | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> PublicAddressMiddleware:
+        return cls(crawler)
+
+    @property
+    def policy(self) -> AddressPolicy:
+        """The resolver's policy, with this crawler's trusted hosts added (on first use: Scrapy
+        installs the resolver when the process starts, after the middlewares are built)."""
+        if self._policy is None:
+            from twisted.internet import reactor
+
+            resolver = getattr(reactor, "resolver", None)
+            if isinstance(resolver, PublicAddressResolver):
+                self._resolver, self._policy = resolver, resolver.policy
+            else:
+                self._policy = AddressPolicy()
+                logger.warning(
+                    "TWISTED_DNS_RESOLVER is not newsbot.network.PublicAddressResolver: host names are not "
+                    "checked on the address they resolve to, only literal addresses in URLs"
+                )
+            self._policy.trust(self.trusted)
+        return self._policy
+
+    def process_request(self, request: Request, spider: Spider | None = None) -> None:
+        url = urlparse_cached(request)
+        if url.scheme not in ("http", "https"):
+            self.refuse(request, "refused_scheme", url.scheme + ":", f"the {url.scheme}: scheme is not fetched")
+        host = url.hostname or ""
+        try:
+            address = ipaddress.ip_address(host)
+        except ValueError:
+            if self._resolver is not None and host in self._resolver.refused:
+                self.refuse(request, "refused_address", host, self._reason(host))
+            return None
+        if not self.policy.allows(address):
+            self.refuse(request, "refused_address", host, f"{host} is not a public address")
+        return None
+
+    def process_exception(self, request: Request, exception: Exception, spider: Spider | None = None) -> None:
+        host = urlparse_cached(request).hostname or ""
+        if isinstance(exception, CannotResolveHostError) and self._resolver is not None and host in self._resolver.refused:
+            self.refuse(request, "refused_address", host, self._reason(host))
+
+    def _reason(self, host: str) -> str:
+        assert self._resolver is not None
+        return f"{host} resolves to {self._resolver.refused[host]}, not a public address"
+
+    def refuse(self, request: Request, event: str, host: str, reason: str) -> None:
+        if is_robots_txt(request):
+            raise IgnoreRequest(reason)  # as if there were none; the request it is for is refused and counted
+        self.stats.inc_value(f"newsbot/ssrf/{event}")
+        if host not in self.logged_hosts:
+            self.logged_hosts.add(host)
+            logger.warning("refused %s: %s (further requests to %s refused quietly)", request.url, reason, host)
+        raise RequestRefused(reason)
+
+
+class UnreachableRobotsTxtMiddleware:
+    """A robots.txt that cannot be fetched at all (no DNS, no connection, refused) counts as none, quietly.
+
+    That is Scrapy's rule already, but it logs an error with a traceback for each such host,
+    an image CDN with no DNS answer say. The page or image the robots.txt was fetched for
+    then fails the same way and says so in one line. Runs before RetryMiddleware in the
+    exception order, so such a robots.txt is not retried either.
+    """
+
+    def process_exception(self, request: Request, exception: Exception, spider: Spider | None = None) -> None:
+        if is_robots_txt(request) and not isinstance(exception, IgnoreRequest):
+            logger.debug("robots.txt unreachable, none assumed: %s (%s)", request.url, exception)
+            raise IgnoreRequest(f"robots.txt unreachable: {exception}")
+
+
+class RedirectLoopMiddleware:
+    """Ends a redirect chain that comes back to a URL it passed or reaches ``REDIRECT_MAX_TIMES``, with a warning.
+
+    Scrapy ends both without a word: the duplicate filter drops a redirect back to a fetched
+    URL, and the redirect middleware discards a long chain at debug level. Placed just
+    before Scrapy's RedirectMiddleware in the response order.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.stats = crawler.stats
+        self.max_redirects = crawler.settings.getint("REDIRECT_MAX_TIMES")
+        self.spider = crawler.spider
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RedirectLoopMiddleware:
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
+        if response.status not in REDIRECT_STATUSES or b"Location" not in response.headers or not self._follows(request, response):
+            return response
+        target = urljoin(request.url, safe_url_string(response.headers[b"Location"])).split("#", 1)[0]
+        passed = [url.split("#", 1)[0] for url in [*request.meta.get("redirect_urls", []), request.url]]
+        if target in passed:
+            reason = f"redirect loop: {request.url} leads back to {target}"
+        elif request.meta.get("redirect_times", 0) >= self.max_redirects:
+            reason = f"more than {self.max_redirects} redirects (REDIRECT_MAX_TIMES) from {passed[0]}"
+        else:
+            return response
+        self.stats.inc_value("newsbot/bomb/redirect_loop")
+        logger.warning("%s", reason)
+        raise RequestRefused(reason)
+
+    def _follows(self, request: Request, response: Response) -> bool:
+        """Whether Scrapy's RedirectMiddleware would follow this response."""
+        meta = request.meta
+        handled = [*getattr(self.spider, "handle_httpstatus_list", ()), *meta.get("handle_httpstatus_list", ())]
+        return not (meta.get("dont_redirect") or meta.get("handle_httpstatus_all") or response.status in handled)
+
+
+class BoundedHttpCompressionMiddleware(HttpCompressionMiddleware):
+    """Scrapy's decompression, which stops a body inflating past ``DOWNLOAD_MAXSIZE``; counts it as a bomb.
+
+    Scrapy logs the warning line; the article's errback sees :class:`RequestRefused`.
+    """
+
+    def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
+        try:
+            return super().process_response(request, response)
+        except IgnoreRequest as exc:
+            self.stats.inc_value("newsbot/bomb/inflated_body")
+            raise RequestRefused(str(exc)) from exc

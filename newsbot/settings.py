@@ -61,6 +61,12 @@ NEWSBOT_REDIS_IDLE_SECONDS = 30
 NEWSBOT_PROGRESS = True
 # Contact URL put in the User-Agent so site owners can reach the operator.
 NEWSBOT_CONTACT_URL = "https://github.com/newsbot/newsbot"
+# Hosts that content may make newsbot reach although they are not public: host names
+# (``intranet.example``), addresses (``10.0.0.5``) or networks (``10.0.0.0/8``). The hosts of a
+# source's feed URLs are always trusted; everything else must resolve to a public address.
+NEWSBOT_TRUSTED_HOSTS = []
+# Images with more pixels than this are not decoded (a small file can declare 60000 x 60000).
+NEWSBOT_IMAGE_MAX_PIXELS = 40_000_000
 
 # --- politeness -------------------------------------------------------------
 ROBOTSTXT_OBEY = True
@@ -68,7 +74,16 @@ ROBOTSTXT_USER_AGENT = "newsbot"
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.useragent.UserAgentMiddleware": None,
     "newsbot.middlewares.ContactUserAgentMiddleware": 500,
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "newsbot.middlewares.BoundedHttpCompressionMiddleware": 590,
+    # Sees failed connections before RetryMiddleware (550) would retry a refused one.
+    "newsbot.middlewares.PublicAddressMiddleware": 560,
+    "newsbot.middlewares.UnreachableRobotsTxtMiddleware": 570,
+    # Sees redirect responses just before Scrapy's RedirectMiddleware (600) does.
+    "newsbot.middlewares.RedirectLoopMiddleware": 610,
 }
+# Refuses host names that resolve to non-public addresses, on the address connected to.
+TWISTED_DNS_RESOLVER = "newsbot.network.PublicAddressResolver"
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 # Items processed at once per response. An article page gives one item; Scrapy's default (100)

@@ -8,6 +8,8 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -60,10 +62,59 @@ def newsbot_command(output: Path, feed_url: str, *extra: str) -> list[str]:
     ]
 
 
-def run_newsbot(output: Path, feed_url: str, *extra: str, timeout: int = 240) -> subprocess.CompletedProcess:
+def run_newsbot(
+    output: Path, feed_url: str, *extra: str, timeout: int = 240, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
     return subprocess.run(
-        newsbot_command(output, feed_url, *extra), cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=timeout
+        newsbot_command(output, feed_url, *extra), cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=timeout,
+        env=env,
     )
+
+
+def _process_tree(root: int) -> list[int]:
+    """``root`` and all its descendants, from /proc."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            parents.setdefault(ppid, []).append(int(entry.name))
+    tree, pending = [], [root]
+    while pending:
+        pid = pending.pop()
+        tree.append(pid)
+        pending.extend(parents.get(pid, []))
+    return tree
+
+
+def run_measuring_memory(command: list[str], env: dict[str, str], timeout: int = 240) -> tuple[subprocess.CompletedProcess, int]:
+    """Run ``command``; its result and the peak RSS of its process tree in KiB.
+
+    The peak is the sum of each process's own high-water mark (VmHWM, kept by the kernel, so a
+    spike between two samples still counts); an upper bound of the tree's simultaneous peak.
+    """
+    peaks: dict[int, int] = {}
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        process = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=out, stderr=err, text=True, env=env)
+        deadline = time.monotonic() + timeout
+        while process.poll() is None:
+            if time.monotonic() > deadline:
+                process.kill()
+                raise subprocess.TimeoutExpired(command, timeout)
+            for pid in _process_tree(process.pid):
+                try:
+                    status = Path(f"/proc/{pid}/status").read_text()
+                except OSError:
+                    continue
+                hwm = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), 0)
+                peaks[pid] = max(peaks.get(pid, 0), hwm)
+            time.sleep(0.05)  # a sampling period: the kernel's high-water marks do not depend on it
+        out.seek(0)
+        err.seek(0)
+        result = subprocess.CompletedProcess(command, process.returncode, out.read(), err.read())
+    return result, sum(peaks.values())
 
 
 def read_post(path: Path) -> tuple[dict, str]:

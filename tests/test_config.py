@@ -33,6 +33,8 @@ def test_every_newsbot_setting_has_a_rule_and_a_readme_row_and_the_defaults_pass
         ("NEWSBOT_DEFAULT_TIMEZONE", "America/New_York"), ("NEWSBOT_REDIS_URL", "redis://redis.internal:6379/0"),
         ("NEWSBOT_SOURCES", "yonhap, newsis"), ("NEWSBOT_FOOTER", "{{literal}} <a href='{site_url}'>{brand}</a>"),
         ("NEWSBOT_BRAND_IMAGE", "https://cdn.example.com/brand.jpg"), ("NEWSBOT_CONTACT_URL", "mailto:ops@example.com"),
+        ("NEWSBOT_TRUSTED_HOSTS", "intranet.example, 10.0.0.0/8, fd00::/8, 192.168.1.5, [::1]"),
+        ("NEWSBOT_TRUSTED_HOSTS", ["intranet.example"]), ("NEWSBOT_IMAGE_MAX_PIXELS", "25000000"),
     ],
 )
 def test_good_values_pass(name, value, tmp_path):
@@ -49,6 +51,8 @@ def test_good_values_pass(name, value, tmp_path):
         ("NEWSBOT_PROGRESS", "yes please"), ("NEWSBOT_DEFAULT_TIMEZONE", ""), ("NEWSBOT_DEFAULT_TIMEZONE", "../../etc/passwd"),
         ("NEWSBOT_REDIS_URL", "http://redis:6379"), ("NEWSBOT_REDIS_URL", "redis://host:port/0"), ("NEWSBOT_SOURCES", "yonhap,,news1"),
         ("NEWSBOT_ATTRIBUTION", "{source_url!z}"), ("NEWSBOT_FEATURE_HEADING", "## {title}"), ("NEWSBOT_BRAND_IMAGE", "brand.jpg"),
+        ("NEWSBOT_TRUSTED_HOSTS", "http://intranet.example/"), ("NEWSBOT_TRUSTED_HOSTS", "10.0.0.0/33"),
+        ("NEWSBOT_TRUSTED_HOSTS", "intranet example"), ("NEWSBOT_IMAGE_MAX_PIXELS", "0"),
     ],
 )
 def test_bad_values_name_the_setting_and_what_it_takes(name, value, tmp_path):

@@ -72,7 +72,7 @@ def extract_article(
     """
     article = Article(url=url, feed_url=url)
     text = decode_html(html, content_type)
-    tree = parse_html(text)
+    tree, article.cut_short = parse_html(text)
     if tree is None:
         return article
     data = read_structured_data(tree, url)

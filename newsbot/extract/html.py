@@ -13,6 +13,8 @@ from w3lib.encoding import html_to_unicode, resolve_encoding
 logger = logging.getLogger(__name__)
 
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# huge_tree stays off: libxml2 then stops reading a page nested deeper than 255 elements
+# (a nesting bomb costs nothing) instead of building the whole tree.
 _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
 
 
@@ -53,16 +55,18 @@ def _is_single_byte(encoding: str) -> bool:
     return name.startswith(("cp125", "iso8859", "latin", "windows125", "ascii"))
 
 
-def parse_html(text: str) -> lxml.html.HtmlElement | None:
-    """Parse a page into an lxml tree; None when there is no document at all."""
+def parse_html(text: str) -> tuple[lxml.html.HtmlElement | None, bool]:
+    """Parse a page into an lxml tree (None when there is no document at all), and whether the
+    parser stopped at its limits (a page nested deeper than it reads), keeping what came before."""
     # lxml refuses str input that carries an XML encoding declaration.
     if text.lstrip().startswith("<?xml"):
         text = text.split("?>", 1)[-1]
     text = _CONTROL_CHARACTERS.sub("", text)  # libxml2 stops reading the document at some of them
     if not text.strip():
-        return None
+        return None, False
     try:
-        return lxml.html.document_fromstring(text, parser=_PARSER)
+        tree = lxml.html.document_fromstring(text, parser=_PARSER)
     except (etree.ParserError, ValueError) as exc:
         logger.debug("unparseable page: %s", exc)
-        return None
+        return None, False
+    return tree, any(error.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT for error in _PARSER.error_log)

@@ -21,6 +21,16 @@ DROP_EVENTS = {
     "newsbot/article/not_html": "not HTML",
 }
 
+# Stats events of requests and responses refused because of what a feed or page asked for.
+REFUSAL_EVENTS = {
+    "newsbot/ssrf/refused_address": "request to a non-public address",
+    "newsbot/ssrf/refused_scheme": "request with a scheme other than http/https",
+    "newsbot/bomb/redirect_loop": "redirect loop",
+    "newsbot/bomb/inflated_body": "body inflating past DOWNLOAD_MAXSIZE",
+    "newsbot/bomb/image_pixels": "image over NEWSBOT_IMAGE_MAX_PIXELS",
+    "newsbot/bomb/deep_html": "page nested too deep, read in part",
+}
+
 
 @dataclass
 class SourceReport:
@@ -33,6 +43,8 @@ class SourceReport:
     new_posts: int = 0
     updated_posts: int = 0
     dropped: dict[str, int] = field(default_factory=dict)
+    refused: dict[str, int] = field(default_factory=dict)
+    """Requests and responses refused because of what content asked for, by reason (not failures)."""
     errors: int = 0
     duration_seconds: float = 0.0
     failures: list[str] = field(default_factory=list)
@@ -48,6 +60,7 @@ class SourceReport:
             new_posts=stats.get("newsbot/write/new", 0),
             updated_posts=stats.get("newsbot/write/updated", 0),
             dropped={reason: stats[key] for key, reason in DROP_EVENTS.items() if stats.get(key)},
+            refused={reason: stats[key] for key, reason in REFUSAL_EVENTS.items() if stats.get(key)},
             errors=stats.get("newsbot/feed/error", 0) + stats.get("newsbot/article/error", 0)
             + stats.get("spider_exceptions/count", 0),
             duration_seconds=round(float(stats.get("elapsed_time_seconds", 0.0)), 1),
@@ -68,6 +81,8 @@ def format_table(reports: list[SourceReport]) -> str:
         )
         for reason, count in sorted(report.dropped.items()):
             lines.append(f"{'':<12} dropped {count}: {reason}")
+        for reason, count in sorted(report.refused.items()):
+            lines.append(f"{'':<12} refused {count}: {reason}")
     return "\n".join(lines)
 
 

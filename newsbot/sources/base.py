@@ -16,6 +16,7 @@ from newsbot.config import Rule, check_arguments, integer
 from newsbot.extract import extract_page
 from newsbot.feeds import FeedEntry, parse_feed
 from newsbot.items import Article
+from newsbot.middlewares import RequestRefused
 from newsbot.runtime.workers import WorkerPool, WorkerPools
 from newsbot.state import StateStore, arguments_key
 from newsbot.state.extension import StateExtension
@@ -153,6 +154,9 @@ class NewsSpider(scrapy.Spider):
             response.headers.get("Content-Type", b"").decode("latin-1"),
             self.timezone or None,
         )
+        if article.cut_short:
+            stats.inc_value("newsbot/bomb/deep_html")
+            logger.warning("page nested deeper than the HTML parser reads, read up to there: %s", response.url)
         article.feed_url = entry.url
         article.feed_modified = entry.modified
         article.title = article.title or entry.title
@@ -184,10 +188,16 @@ class NewsSpider(scrapy.Spider):
         self.state.record_source_feeds(self.name, self.run_arguments, self.feed_urls())
 
     def feed_failed(self, failure: Failure) -> None:
+        if failure.check(RequestRefused):  # a sitemap child the content pointed somewhere unsafe
+            self.crawler.stats.inc_value("newsbot/feed/refused")
+            return
         self.crawler.stats.inc_value("newsbot/feed/error")
         logger.error("feed failed: %s (%s)", failure.request.url, failure.getErrorMessage())
 
     def article_failed(self, failure: Failure) -> None:
-        self.crawler.stats.inc_value("newsbot/article/error")
         self.crawler.signals.send_catch_log(signal=newsbot_signals.article_failed, url=failure.request.url, spider=self)
+        if failure.check(RequestRefused):  # logged where refused; the content's doing, not a failed run
+            self.crawler.stats.inc_value("newsbot/article/refused")
+            return
+        self.crawler.stats.inc_value("newsbot/article/error")
         logger.warning("article failed: %s (%s)", failure.request.url, failure.getErrorMessage())

@@ -1,0 +1,116 @@
+"""The address rules behind the crawl's refusals, and the image guard, without a crawl."""
+
+from __future__ import annotations
+
+import ipaddress
+import struct
+import zlib
+
+import pytest
+from scrapy.pipelines.images import ImageException
+from scrapy.resolver import CachingThreadedResolver
+from scrapy.utils.test import get_crawler
+from twisted.internet import defer
+
+from newsbot.network import AddressPolicy, NonPublicAddress, PublicAddressResolver, is_public_address
+
+NOT_PUBLIC = [
+    "127.0.0.1", "127.0.0.2", "10.1.2.3", "172.16.0.1", "192.168.1.1",  # loopback, RFC 1918
+    "169.254.169.254", "fe80::1",  # link-local: cloud metadata
+    "fc00::1", "fd12:3456::1", "::1", "0.0.0.0", "::",  # unique local, loopback, unspecified
+    "224.0.0.1", "ff02::1", "255.255.255.255", "100.64.0.1", "192.0.2.1", "240.0.0.1",  # multicast, broadcast, shared, reserved
+    "::ffff:127.0.0.1", "2002:7f00:1::", "64:ff9b::a9fe:a9fe",  # IPv4 inside IPv6: mapped, 6to4, NAT64
+]
+PUBLIC = ["8.8.8.8", "93.184.215.14", "2606:4700:4700::1111", "::ffff:8.8.8.8", "64:ff9b::808:808"]
+
+
+@pytest.mark.parametrize("address", NOT_PUBLIC)
+def test_loopback_private_link_local_multicast_and_reserved_addresses_are_not_public(address):
+    assert not is_public_address(ipaddress.ip_address(address))
+
+
+@pytest.mark.parametrize("address", PUBLIC)
+def test_global_unicast_addresses_are_public(address):
+    assert is_public_address(ipaddress.ip_address(address))
+
+
+def test_trusted_hosts_are_names_addresses_and_networks():
+    policy = AddressPolicy(["127.0.0.1", "Intranet.Example.", "10.0.0.0/8", "[fd00::1]", " "])
+    assert policy.trusts_name("intranet.example") and policy.trusts_name("INTRANET.example.")
+    assert not policy.trusts_name("example.com")
+    assert policy.allows("127.0.0.1") and not policy.allows("127.0.0.2")
+    assert policy.allows("10.200.1.1") and not policy.allows("172.16.0.1")
+    assert policy.allows("fd00::1") and not policy.allows("fd00::2")
+    assert policy.allows("8.8.8.8")
+
+
+class _Rebinding(CachingThreadedResolver):
+    """A DNS server that answers a public address first and a private one after (DNS rebinding)."""
+
+    answers = ["93.184.215.14", "169.254.169.254"]
+
+    def getHostByName(self, name, timeout=()):  # noqa: N802
+        return defer.succeed(self.answers.pop(0))
+
+
+class _CheckedRebinding(PublicAddressResolver, _Rebinding):
+    pass
+
+
+def _result(deferred: defer.Deferred):
+    results = []
+    deferred.addBoth(results.append)
+    return results[0]
+
+
+def test_the_resolver_checks_every_lookup_so_a_name_rebound_to_a_private_address_is_refused():
+    resolver = _CheckedRebinding(object(), 0, 1.0)
+    assert _result(resolver.getHostByName("rebind.example")) == "93.184.215.14"
+    failure = _result(resolver.getHostByName("rebind.example"))
+    assert failure.check(NonPublicAddress)
+    assert "rebind.example resolves to 169.254.169.254" in failure.getErrorMessage()
+    assert resolver.refused["rebind.example"] == "169.254.169.254"
+
+
+def test_the_resolver_lets_trusted_names_resolve_to_private_addresses():
+    resolver = _CheckedRebinding(object(), 0, 1.0)
+    resolver.answers = ["10.0.0.5"]
+    resolver.policy.trust(["intranet.example"])
+    assert _result(resolver.getHostByName("intranet.example")) == "10.0.0.5"
+
+
+def _png_header(width: int, height: int) -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)) + chunk(b"IEND", b"")
+
+
+@pytest.mark.parametrize("size", [(8000, 6000), (60000, 60000)])
+def test_an_image_over_the_pixel_limit_is_refused_from_its_header(tmp_path, size):
+    """8000 x 6000 is over the limit (Pillow only warns there), 60000 x 60000 over twice it (Pillow raises)."""
+    from newsbot.pipelines.download_image import DownloadImagePipeline
+
+    crawler = get_crawler(settings_dict={"NEWSBOT_OUTPUT": str(tmp_path), "NEWSBOT_IMAGE_MAX_PIXELS": 40_000_000})
+    pipeline = DownloadImagePipeline.from_crawler(crawler)
+    with pytest.raises(ImageException, match="40000000 pixels"):
+        pipeline._check_pixels(_png_header(*size))
+    assert crawler.stats.get_value("newsbot/bomb/image_pixels") == 1
+    pipeline._check_pixels(_png_header(4000, 3000))
+    with pytest.raises(ImageException, match="not an image"):
+        pipeline._check_pixels(b"<html>not an image</html>")
+
+
+def test_a_page_nested_thousands_deep_is_read_up_to_the_parser_limit_and_marked_cut_short():
+    from newsbot import extract_article
+
+    paragraph = "<p>" + "An ordinary sentence of the article, long enough to count as body text. " * 4 + "</p>"
+    page = (
+        "<html><head><title>A page nested one hundred thousand deep</title></head><body><article>"
+        + paragraph * 3 + "<div>" * 100_000 + "lost" + "</div>" * 100_000 + "</article></body></html>"
+    )
+    article = extract_article(page, "https://news.example.com/deep")
+    assert article.cut_short
+    assert article.title == "A page nested one hundred thousand deep"
+    assert "An ordinary sentence of the article" in article.body_text
+    assert not extract_article(paragraph * 3, "https://news.example.com/flat").cut_short
