@@ -15,7 +15,14 @@ from pathlib import Path
 import pytest
 import yaml
 
+from scrapy.utils.reactor import install_reactor, is_reactor_installed
+
 from newsbot.devserver import LocalServer, LocalSite, load_saved_pages
+
+# The reactor newsbot's settings name, installed once: scrapy.utils.test.get_crawler needs an
+# installed reactor on Scrapy 2.14 (the declared floor), and picks the same one on later versions.
+if not is_reactor_installed():
+    install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PAGES = FIXTURES / "pages"

@@ -109,3 +109,15 @@ def test_korean_summary_needs_no_tokenizer_and_compares_words_without_their_part
     assert summary.startswith("장동혁 국민의힘 대표가 당권을 위협하던 한동훈 전 대표를 제명했지만, 어깨는 한층 무거워졌다.")
     assert "kiwipiepy" not in sys.modules
     assert words("대통령은 대통령의 Samsung", "ko") == {"대통", "sa"}
+
+
+@pytest.mark.parametrize(
+    ("attribute", "relative"),
+    [('href="/a"', True), ("href=/a", True), ("src='pic.jpg'", True), ('href=""', True),
+     ('href="https://x.example/"', False), ("href=https://x.example/", False), ("href='#note'", False),
+     ('src="data:image/png;base64,AA"', False), ("href=mailto:a@x.example", False)],
+)
+def test_the_relative_link_check_tells_quoted_and_unquoted_values_apart(attribute, relative):
+    from newsbot.pipelines.absolutize_urls import _RELATIVE_LINK
+
+    assert bool(_RELATIVE_LINK.search(f"<a {attribute}>x</a>")) is relative

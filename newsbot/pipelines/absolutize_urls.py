@@ -10,8 +10,13 @@ from scrapy.crawler import Crawler
 from newsbot.fragments import inner_html, parse_fragment
 
 
-# A link or image source that is not already absolute (nor a fragment, mail or data URL).
-_RELATIVE_LINK = re.compile(r"""\b(?:href|src|srcset|poster|action|cite|data)\s*=\s*["']?+(?!https?://|#|mailto:|data:)""", re.I)
+# A link or image source that is not already absolute (nor a fragment, mail or data URL). The quote
+# is matched or refused outright (no possessive ``?+``, which needs Python 3.11): either a quote and
+# then a relative value, or no quote at all and a relative value.
+_ABSOLUTE = r"(?:https?://|#|mailto:|data:)"
+_RELATIVE_LINK = re.compile(
+    rf"""\b(?:href|src|srcset|poster|action|cite|data)\s*=\s*(?:["'](?!{_ABSOLUTE})|(?!["']|{_ABSOLUTE}))""", re.I
+)
 
 
 class AbsolutizeUrlsPipeline:
