@@ -10,7 +10,6 @@ import gzip
 import hashlib
 import json
 import threading
-import time
 from dataclasses import dataclass, field
 from email.utils import format_datetime
 from datetime import datetime
@@ -42,8 +41,9 @@ class LocalSite:
     requests: list[str] = field(default_factory=list)
     """Every path requested, in order (tests count article fetches with it)."""
     handlers: dict[str, Callable[[BaseHTTPRequestHandler], None]] = field(default_factory=dict)
-    delay: float = 0.0
-    """Seconds every article page takes to arrive (to crawl slowly enough to interrupt)."""
+    held: set[str] = field(default_factory=set)
+    """Paths whose answer waits until :attr:`release` is set: a test stops a crawl at a known point."""
+    release: threading.Event = field(default_factory=threading.Event)
 
     def add(self, page: SavedPage) -> None:
         self.pages[page.path] = page
@@ -99,8 +99,8 @@ def _handler_for(site: LocalSite) -> type[BaseHTTPRequestHandler]:
             elif self.path == "/sitemap.xml":
                 self._send_feed(site.sitemap(f"http://{host}"), "application/xml; charset=utf-8")
             elif self.path in site.pages:
-                if site.delay:
-                    time.sleep(site.delay)
+                if self.path in site.held:
+                    site.release.wait()
                 page = site.pages[self.path]
                 self._send(200, page.body, page.content_type)
             else:
@@ -148,5 +148,6 @@ class LocalServer:
         return self.url
 
     def __exit__(self, *exc: object) -> None:
+        self.site.release.set()  # no handler thread left waiting
         self.httpd.shutdown()
         self.httpd.server_close()

@@ -65,9 +65,7 @@ def _install_misbehaving_routes(site) -> None:
         handler.connection.shutdown(2)
 
     def slow(handler):
-        import time
-
-        time.sleep(6)
+        site.release.wait()  # never answers while the crawl runs: DOWNLOAD_TIMEOUT must end it
         server_error(handler)
 
     for path, handler in {"/bad/500": server_error, "/bad/reset": reset, "/bad/truncated": truncated, "/bad/slow": slow}.items():

@@ -61,6 +61,6 @@ def test_logos_pixels_and_small_images_are_never_the_lead_image():
         + "<p>An ordinary paragraph of article text that goes on long enough to count as a body.</p>" * 5
         + "</article></body></html>"
     )
-    article = extract_article(page, "https://news.example.com/a")
-    assert article.image_url in ("", "https://news.example.com/img/photo.jpg")
-    assert "tiny" not in article.image_url and "logo" not in article.image_url
+    assert extract_article(page, "https://news.example.com/a").image_url == "https://news.example.com/img/photo.jpg"
+    without_photo = page.replace('<img src="/img/photo.jpg">', "")
+    assert extract_article(without_photo, "https://news.example.com/a").image_url == ""

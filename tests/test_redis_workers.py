@@ -50,26 +50,29 @@ def forty_pages():
     for page in load_saved_pages(FIXTURES / "more-pages").pages.values():
         site.add(page)
     assert len(site.pages) == 40
-    site.delay = 0.3
     return site
 
 
 def _worker(output: Path, feed: str, redis: str) -> subprocess.Popen:
-    # One download at a time per worker (it still takes up to 16 requests from the queue): a worker that
-    # starts a few seconds before the other cannot fetch all 40 pages alone, so both get a share.
-    command = newsbot_command(
-        output, feed, "-s", f"NEWSBOT_REDIS_URL={redis}", "-s", "NEWSBOT_REDIS_IDLE_SECONDS=4",
-        "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1",
-    )
+    command = newsbot_command(output, feed, "-s", f"NEWSBOT_REDIS_URL={redis}", "-s", "NEWSBOT_REDIS_IDLE_SECONDS=4")
     return subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
 
-def _in_flight_at(redis: str, pid: int) -> int:
-    """How many article requests the worker process ``pid`` has taken and not finished."""
+def _in_flight(redis: str) -> Counter:
+    """Article requests taken and not finished, per worker process id."""
     import redis as redis_client
 
     server = redis_client.Redis.from_url(redis, decode_responses=True)
-    return sum(f":{pid}:" in json.loads(payload)["worker"] for payload in server.hgetall("newsbot:feed:inflight").values())
+    payloads = server.hgetall("newsbot:feed:inflight").values()
+    return Counter(int(json.loads(payload)["worker"].split(":")[1]) for payload in payloads)
+
+
+def _until(predicate, what: str, *processes: subprocess.Popen) -> None:
+    """Poll ``predicate`` (a Redis key, a file) until it holds; fail at once when a worker ended instead."""
+    while not predicate():
+        for process in processes:
+            assert process.poll() is None, f"worker {process.pid} ended (exit {process.returncode}) before {what}"
+        time.sleep(0.05)
 
 
 def _posts(*outputs: Path) -> Counter:
@@ -78,8 +81,13 @@ def _posts(*outputs: Path) -> Counter:
 
 def test_two_workers_share_one_crawl_and_post_each_article_once(tmp_path, redis_url, forty_pages):
     first, second = tmp_path / "a", tmp_path / "b"
+    forty_pages.held = set(forty_pages.pages)  # no article arrives until both workers have taken some
     with LocalServer(forty_pages) as url:
         workers = [_worker(first, f"{url}/feed.xml", redis_url), _worker(second, f"{url}/feed.xml", redis_url)]
+        try:
+            _until(lambda: {worker.pid for worker in workers} <= set(_in_flight(redis_url)), "both took work", *workers)
+        finally:
+            forty_pages.release.set()
         logs = []
         for worker in workers:
             _, errors = worker.communicate(timeout=240)
@@ -94,15 +102,19 @@ def test_two_workers_share_one_crawl_and_post_each_article_once(tmp_path, redis_
 
 def test_a_killed_worker_loses_no_article(tmp_path, redis_url, forty_pages):
     first, second = tmp_path / "a", tmp_path / "b"
+    forty_pages.held = set(list(forty_pages.pages)[2:])  # the doomed worker can post the first two, no more
     with LocalServer(forty_pages) as url:
         doomed = _worker(first, f"{url}/feed.xml", redis_url)
-        survivor = _worker(second, f"{url}/feed.xml", redis_url)
-        deadline = time.monotonic() + 120
-        while not (list((first / "_posts").glob("*.md")) and _in_flight_at(redis_url, doomed.pid)):
-            assert time.monotonic() < deadline, "the doomed worker never posted with articles still in flight"
-            time.sleep(0.05)
-        os.kill(doomed.pid, signal.SIGKILL)
-        doomed.wait()
+        survivor = None
+        try:
+            _until(lambda: list((first / "_posts").glob("*.md")) and _in_flight(redis_url)[doomed.pid], "it posted", doomed)
+            survivor = _worker(second, f"{url}/feed.xml", redis_url)
+            _until(lambda: _in_flight(redis_url)[survivor.pid], "the survivor took work", survivor)
+        finally:
+            os.kill(doomed.pid, signal.SIGKILL)
+            doomed.wait()
+            forty_pages.release.set()
+        assert survivor is not None
         _, errors = survivor.communicate(timeout=240)
         assert survivor.returncode == 0, errors[-3000:]
     posts = _posts(first, second)

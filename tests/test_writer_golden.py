@@ -46,9 +46,11 @@ CASES = {
 def test_post_matches_golden_file(name):
     rendered = render_post(CASES[name], PostTemplate())
     golden = GOLDEN / f"{name}.md"
-    if os.environ.get("NEWSBOT_UPDATE_GOLDEN"):
+    expected = golden.read_text(encoding="utf-8")
+    if rendered != expected and os.environ.get("NEWSBOT_UPDATE_GOLDEN"):
         golden.write_text(rendered, encoding="utf-8")
-    assert rendered == golden.read_text(encoding="utf-8")
+        pytest.fail(f"{golden.name} rewritten: review the diff, commit it, and run again without NEWSBOT_UPDATE_GOLDEN")
+    assert rendered == expected
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
