@@ -132,7 +132,7 @@ def _crawl_locked(settings, spiders: list[str], arguments: dict[str, str]) -> in
     if settings.get("NEWSBOT_LOG_FILE"):
         settings.set("LOG_FILE", settings.get("NEWSBOT_LOG_FILE"), priority="cmdline")
     names = spiders or settings.getlist("NEWSBOT_SOURCES")
-    _check_sources(settings, names, arguments)  # before CrawlerProcess logs anything
+    _spider_classes(settings, names, arguments)  # before CrawlerProcess logs anything
     process = CrawlerProcess(settings)
     crawlers = []
     for name in names:
@@ -154,18 +154,21 @@ def _crawl_locked(settings, spiders: list[str], arguments: dict[str, str]) -> in
     return status
 
 
-def _check_sources(settings, names: list[str], arguments: dict[str, str]) -> None:
-    """Raise :class:`SettingsError` for an unknown source or an argument one of them would not take."""
+def _spider_classes(settings, names: list[str], arguments: dict[str, str]) -> list[type]:
+    """The spider of each source; :class:`SettingsError` for an unknown one or an argument it would not take."""
     from scrapy.utils.misc import load_object
 
     loader = load_object(settings["SPIDER_LOADER_CLASS"]).from_settings(settings.frozencopy())
     known = loader.list()
+    classes = []
     for name in names:
         if name not in known:
             close = difflib.get_close_matches(name, known, n=1)
             hint = f"did you mean {close[0]}? " if close else ""
             raise SettingsError(f"unknown source {name!r}; {hint}known: {', '.join(sorted(known))}")
-        loader.load(name).check_arguments(arguments)
+        classes.append(loader.load(name))
+        classes[-1].check_arguments(arguments)
+    return classes
 
 
 def extract(path: str, url: str) -> int:
@@ -204,11 +207,24 @@ def demo(pages: str, overrides: list[str]) -> int:
 
 
 def smoke(source: str, overrides: list[str]) -> int:
-    """Live check for users with network: crawl one current article of ``source`` and validate its post."""
+    """Live check for users with network: each feed of ``source`` answers with a feed, and one
+    current article crawls into a valid post."""
     import tempfile
 
     import yaml
 
+    from newsbot.runtime.quickcheck import ProjectSettings
+    from newsbot.runtime.smoke import check_feeds
+
+    plain = ProjectSettings(overrides)
+    validate_settings(plain)
+    (spidercls,) = _spider_classes(_settings(plain.overrides), [source], {"limit": "1"})
+    checks = check_feeds(list(spidercls.feeds), plain.user_agent(), float(plain.get("DOWNLOAD_TIMEOUT", 30)))
+    for check in checks:
+        print(f"smoke {source}: {check.line()}")
+    if not any(check.ok for check in checks):
+        print(f"smoke {source}: FAILED, no feed answered with a feed", file=sys.stderr)
+        return EXIT_SOURCE_FAILED
     with tempfile.TemporaryDirectory(prefix="newsbot-smoke-") as output:
         status = crawl([source], {"limit": "1"}, [f"NEWSBOT_OUTPUT={output}", "NEWSBOT_IMAGE_MODE=remote", *overrides])
         if status == EXIT_USAGE:
@@ -222,7 +238,8 @@ def smoke(source: str, overrides: list[str]) -> int:
         if (matter.get("categories") or [None])[0] != "News":
             problems.append("categories")
         print(f"smoke {source}: {'FAILED ' + ', '.join(problems) if problems else 'ok'}: {matter.get('title')!r} {matter.get('date')}")
-        return EXIT_SOURCE_FAILED if problems else status
+        failed_feeds = not all(check.ok for check in checks)
+        return EXIT_SOURCE_FAILED if problems or failed_feeds else status
 
 
 class _ArgumentParser(argparse.ArgumentParser):

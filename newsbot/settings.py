@@ -42,7 +42,7 @@ NEWSBOT_MAX_AGE_DAYS = 0
 # Lock file that keeps two `newsbot crawl` runs from overlapping; empty = `<NEWSBOT_OUTPUT>/.newsbot/lock`.
 NEWSBOT_LOCK = ""
 # Sources `newsbot crawl` runs when none is named.
-NEWSBOT_SOURCES = ["yonhap", "newsis", "news1"]
+NEWSBOT_SOURCES = ["yonhap", "newsis"]
 # Append the crawl log to this file (for cron); empty = standard error.
 NEWSBOT_LOG_FILE = ""
 # `newsbot crawl` first asks each feed of the last complete run "changed since?" and, when all

@@ -15,6 +15,7 @@ from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
 import newsbot.sources
+from newsbot.config import SettingsError
 from newsbot.feeds import FeedEntry
 from newsbot.sources.base import NewsSpider
 
@@ -41,7 +42,12 @@ def test_the_six_wire_sources_exist():
 def test_source_file_is_named_like_its_spider_and_has_a_fixture(module_name):
     spider = _spider_class(module_name)
     assert spider.name == module_name
-    assert spider.feeds and all(url.startswith("https://") for url in spider.feeds)
+    assert all(url.startswith("https://") for url in spider.feeds)
+    if spider.feeds:
+        assert "search tool" in (Path(import_module(spider.__module__).__file__).read_text(encoding="utf-8"))
+    else:  # no feed could be vouched for: a run says so, in one line
+        with pytest.raises(SettingsError, match=f"source {module_name} has no feed URL"):
+            spider.check_arguments({})
     assert spider.allowed_domains and spider.timezone and spider.source_name
     assert (FIXTURES / "sources" / f"{module_name}.json").exists()
 
@@ -64,3 +70,21 @@ def test_source_extracts_its_fixture(module_name):
     assert article.image_url == expected["image_url"]
     if spider_class.timezone == "Asia/Seoul":
         assert article.published.endswith("+09:00")
+
+
+def test_smoke_tells_per_feed_whether_it_answered_with_a_feed(saved_site):
+    from newsbot.devserver import LocalServer, SavedPage
+    from newsbot.runtime.smoke import check_feeds
+
+    saved_site.add(SavedPage(path="/sitemap.xml.gz", body=gzip.compress(saved_site.sitemap("http://127.0.0.1")),
+                             content_type="application/gzip"))
+    page = next(iter(saved_site.pages))
+    with LocalServer(saved_site) as url:
+        checks = check_feeds([f"{url}/feed.xml", f"{url}/sitemap.xml", f"{url}/sitemap.xml.gz", f"{url}/RSS/politic.xml", f"{url}{page}"], "test")
+    lines = [check.line() for check in checks]
+    pages = len(saved_site.pages) - 1
+    assert [check.ok for check in checks] == [True, True, True, False, False], lines
+    assert [(check.status, check.kind, check.entries) for check in checks[:3]] == [(200, "rss", pages + 1), (200, "sitemap", pages + 1), (200, "sitemap", pages)]
+    assert lines[0].startswith("ok ") and f"rss, {pages + 1} entries" in lines[0]
+    assert lines[3].startswith("FAILED") and "HTTP 404" in lines[3]
+    assert lines[4].startswith("FAILED") and "HTTP 200" in lines[4]

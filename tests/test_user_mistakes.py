@@ -106,6 +106,7 @@ MISTAKES: dict[str, Mistake] = {
     "extract with a non-URL": Mistake(["extract", "{tmp}/missing.html", "--url", "example.com/a"], 2, ["--url"]),
     "extract a broken .gz": Mistake(["extract", "{tmp}/page.html.gz", "--url", "https://example.com/a"], 2, ["page.html.gz", "gzip"], prepare=_bad_gzip),
     "smoke an unknown source": Mistake(["smoke", "reuter"], 2, ["reuter", "did you mean reuters"]),
+    "a source without a feed": Mistake(["crawl", "news1", "-s", "NEWSBOT_OUTPUT={out}"], 2, ["news1", "-a url="]),
     # the same through scrapy crawl
     "scrapy crawl feed without -a url": Mistake(["crawl", "feed", "-s", "NEWSBOT_OUTPUT={out}"], 2, ["-a url="], program=SCRAPY),
     "scrapy crawl, -a url not a URL": Mistake(["crawl", "feed", "-a", "url=ftp:/x", "-s", "NEWSBOT_OUTPUT={out}"], 2, ["url"], program=SCRAPY),

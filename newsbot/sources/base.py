@@ -12,7 +12,7 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from newsbot import signals as newsbot_signals
-from newsbot.config import Rule, check_arguments, integer
+from newsbot.config import Rule, SettingsError, check_arguments, integer
 from newsbot.extract import extract_page
 from newsbot.feeds import FeedEntry, parse_feed
 from newsbot.items import Article
@@ -46,7 +46,16 @@ class NewsSpider(scrapy.Spider):
 
     @classmethod
     def check_arguments(cls, arguments: dict[str, str]) -> None:
-        """Raise :class:`~newsbot.config.SettingsError` for an argument this spider would not take."""
+        """Raise :class:`~newsbot.config.SettingsError` for an argument this spider would not take.
+
+        Also for a source that lists no feed (none could be vouched for): the message says how to
+        crawl one with the ``feed`` spider.
+        """
+        if not cls.feeds:
+            raise SettingsError(
+                f"source {cls.name} has no feed URL newsbot can vouch for (see newsbot/sources/{cls.name}.py); "
+                f"crawl one you know with: newsbot crawl feed -a url=URL -a source={cls.source_name} -a timezone={cls.timezone}"
+            )
         check_arguments(arguments, cls.spider_arguments)
 
     def __init__(self, *args: Any, limit: str | int | None = None, **kwargs: Any) -> None:

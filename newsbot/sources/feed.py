@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from newsbot.config import Rule, SettingsError, text, timezone, urls
+from newsbot.config import Rule, SettingsError, check_arguments, text, timezone, urls
 from newsbot.sources.base import NewsSpider
 
 
@@ -26,7 +26,7 @@ class FeedSpider(NewsSpider):
     def check_arguments(cls, arguments: dict[str, str]) -> None:
         if not arguments.get("url"):
             raise SettingsError("the feed spider needs a feed or sitemap URL: -a url=URL")
-        super().check_arguments(arguments)
+        check_arguments(arguments, cls.spider_arguments)  # its feeds come from -a url=, not the class
 
     def __init__(
         self, *args: Any, url: str = "", source: str = "", timezone: str = "", **kwargs: Any

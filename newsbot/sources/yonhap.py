@@ -1,10 +1,9 @@
 """Yonhap News Agency (연합뉴스), Korean service.
 
-Feeds: the per-section RSS feeds Yonhap lists at https://www.yna.co.kr/rss/ .
 No saved Korean page of yna.co.kr exists in our data; this source relies on the
 generic chain (Yonhap pages carry NewsArticle JSON-LD and OpenGraph) and the
 Korean rules, tested on other real Korean pages. ``newsbot smoke yonhap``
-checks it live.
+checks it live, feed by feed.
 """
 
 from newsbot.sources.base import NewsSpider
@@ -15,6 +14,11 @@ class YonhapSpider(NewsSpider):
     source_name = "연합뉴스"
     allowed_domains = ["yna.co.kr"]
     timezone = "Asia/Seoul"
+    # Feed URLs as other projects use them (found with the search tool, 2026-11):
+    # - news.xml: 2DayLab/My-News-Digest examples/RSS_EXAMPLES.md
+    # - the twelve sections: Gawkat/hyangsang
+    #   app/src/main/java/dev/kettu/hyangsang/data/defaults/DefaultData.kt (yonhap("<section>") ->
+    #   https://www.yna.co.kr/rss/<section>.xml); every one is also in several other public feed lists.
     feeds = [
         f"https://www.yna.co.kr/rss/{section}.xml"
         for section in (
