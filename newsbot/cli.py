@@ -1,4 +1,4 @@
-"""The ``newsbot`` command: crawl sources, extract one page, run the offline demo."""
+"""The ``newsbot`` command: crawl sources, extract one page, compose its post, run the offline demo."""
 
 from __future__ import annotations
 
@@ -173,6 +173,13 @@ def _spider_classes(settings, names: list[str], arguments: dict[str, str]) -> li
 
 def extract(path: str, url: str) -> int:
     """Print the Article extracted from a saved page as JSON."""
+    article = _saved_article(path, url)
+    print(json.dumps(asdict(article), ensure_ascii=False, indent=2))
+    return EXIT_OK if article.title and article.body_text else EXIT_SOURCE_FAILED
+
+
+def _saved_article(path: str, url: str):
+    """The Article of a saved page (gzipped or not); :class:`SettingsError` for a bad URL or file."""
     import gzip
     import zlib
 
@@ -189,9 +196,56 @@ def extract(path: str, url: str) -> int:
         raise SettingsError(f"cannot read {path}: {error.strerror or error}") from None
     except (EOFError, zlib.error) as error:
         raise SettingsError(f"cannot read {path}: not a complete gzip file ({error})") from None
-    article = extract_article(data, url)
-    print(json.dumps(asdict(article), ensure_ascii=False, indent=2))
-    return EXIT_OK if article.title and article.body_text else EXIT_SOURCE_FAILED
+    return extract_article(data, url)
+
+
+# The pipeline steps between extraction and the writer, in crawl order (images are not downloaded).
+_COMPOSE_STEPS = [
+    "newsbot.pipelines.validate_article.ValidateArticlePipeline",
+    "newsbot.pipelines.normalize_fields.NormalizeFieldsPipeline",
+    "newsbot.pipelines.absolutize_urls.AbsolutizeUrlsPipeline",
+    "newsbot.pipelines.sanitize_body.SanitizeBodyPipeline",
+    "newsbot.pipelines.build_excerpt.BuildExcerptPipeline",
+    "newsbot.pipelines.choose_image.ChooseImagePipeline",
+]
+
+
+def compose(path: str, url: str, overrides: list[str]) -> int:
+    """Print the post newsbot would write from a saved page under ``overrides`` (brief or full); nothing is written."""
+    import asyncio
+    import inspect
+
+    from scrapy import Spider
+    from scrapy.exceptions import DropItem
+    from scrapy.utils.misc import load_object
+    from scrapy.utils.test import get_crawler
+
+    from newsbot.exporters.jekyll import PostTemplate, render_post
+
+    settings = _settings(_pairs(overrides))
+    validate_settings(settings)
+    article = _saved_article(path, url)
+    settings.set("NEWSBOT_WORKERS", 0, priority="cmdline")  # one page: no worker processes
+    template = PostTemplate.from_settings(settings)
+    # No reactor (the steps run on asyncio here, outside a crawl) and of the extensions only the pools.
+    only_pools = {"TWISTED_REACTOR_ENABLED": False, "EXTENSIONS": {"newsbot.runtime.workers.WorkerPools": 100}}
+    crawler = get_crawler(Spider, {**settings.copy_to_dict(), **only_pools})
+    steps = [load_object(step).from_crawler(crawler) for step in _COMPOSE_STEPS]
+
+    async def run() -> object:
+        item = article
+        for step in steps:
+            result = step.process_item(item)
+            item = await result if inspect.isawaitable(result) else result
+        return item
+
+    try:
+        item = asyncio.run(run())
+    except DropItem as exc:
+        print(f"newsbot: no post: {exc}", file=sys.stderr)
+        return EXIT_SOURCE_FAILED
+    sys.stdout.write(render_post(item, template))
+    return EXIT_OK
 
 
 def demo(pages: str, overrides: list[str]) -> int:
@@ -268,6 +322,10 @@ def _main(argv: list[str] | None) -> int:
     extract_parser = commands.add_parser("extract", help="extract one saved page and print it as JSON")
     extract_parser.add_argument("file")
     extract_parser.add_argument("--url", required=True, help="the page's original URL")
+    compose_parser = commands.add_parser("compose", help="print the post newsbot would write from a saved page")
+    compose_parser.add_argument("file")
+    compose_parser.add_argument("--url", required=True, help="the page's original URL")
+    compose_parser.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE")
     demo_parser = commands.add_parser("demo", help="crawl the bundled real pages from a local server")
     demo_parser.add_argument("--pages", default="tests/fixtures/pages")
     demo_parser.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE")
@@ -279,6 +337,8 @@ def _main(argv: list[str] | None) -> int:
         return crawl(options.spiders, _pairs(options.arguments), options.settings)
     if options.command == "extract":
         return extract(options.file, options.url)
+    if options.command == "compose":
+        return compose(options.file, options.url, options.settings)
     if options.command == "smoke":
         return smoke(options.source, options.settings)
     return demo(options.pages, options.settings)

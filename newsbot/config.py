@@ -279,6 +279,8 @@ RULES: dict[str, Rule] = {
     "NEWSBOT_FOOTER": template(*_POST_FIELDS),
     "NEWSBOT_SUMMARY_NOTE": text(),
     "NEWSBOT_EXCERPT_LENGTH": integer(minimum=1),
+    "NEWSBOT_BODY": choice("brief", "full"),
+    "NEWSBOT_KEY_POINTS_HEADING": text(),
     "NEWSBOT_MIN_BODY_CHARS": integer(minimum=0),
     "NEWSBOT_DEFAULT_TIMEZONE": timezone(),
     "NEWSBOT_MAX_AGE_DAYS": number(minimum=0),

@@ -49,6 +49,8 @@ class Article:
     the fields come from the part before."""
     excerpt: str = ""
     """Post summary, plain text, at most 150 characters (set by a pipeline)."""
+    key_sentences: list[str] = field(default_factory=list)
+    """Up to five whole sentences of the article, plain text, in article order, none in ``excerpt`` (the brief's list)."""
     image: str = ""
     """Image the post shows: a site path (``/assets/...``) or an absolute URL (set by a pipeline)."""
     images: list[dict] = field(default_factory=list)

@@ -35,6 +35,11 @@ NEWSBOT_SUMMARY_NOTE = "*이 요약문은 150자로 요약되었습니다."
 NEWSBOT_EXCERPT_LENGTH = 150
 # Articles whose body is shorter than this many characters are dropped.
 NEWSBOT_MIN_BODY_CHARS = 80
+# Post body: "brief" (headline, summary, key sentences, link; copies at most a third of the article and
+# never more than 600 characters) or "full" (the whole article: only with a licence to republish it).
+NEWSBOT_BODY = "brief"
+# Heading over the brief's key sentences, and of the rewrite's key-points table.
+NEWSBOT_KEY_POINTS_HEADING = "주요 내용"
 # Time zone for sources that give dates without an offset and are not Korean.
 NEWSBOT_DEFAULT_TIMEZONE = "UTC"
 # Skip articles published more than this many days ago (0 = no limit).

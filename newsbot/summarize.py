@@ -176,27 +176,65 @@ def _rank(score: float, index: int, best: float) -> float:
     return score / best + LEAD_WEIGHT / (1 + index)
 
 
-def summarize(body_text: str, max_length: int = 150, language: str = "") -> str:
-    """At most ``max_length`` characters of whole, top-ranked sentences, in article order."""
+# Openers that point back at the sentence before ("이를", "However"): without it they read as a non sequitur.
+_LEANS_ON_PREVIOUS = re.compile(
+    r"^[\"'“‘(\[]?(?:이를|이에|이같은|이 같은|이와 같은|이와 관련해|이와|이는|이로써|이로 인해|이 때문에|이때문에|이날|이어|이후|"
+    r"그러나|하지만|그런데|그러면서|그러자|그래서|따라서|그럼에도|또한|또|아울러|반면|한편|그는|그가|그의|그를|그에게|그녀는|그녀의|그들은|그들의|"
+    r"This|These|That|Those|Such|It|He|She|They|However|But|Also|Moreover|Furthermore|Meanwhile|Still|Yet|"
+    r"Nevertheless|Instead|Then|Later|Afterward|Afterwards)(?=[\s,])"
+)
+
+
+def leans_on_previous(sentence: str) -> bool:
+    """Does ``sentence`` open by referring to the one before it (이를, 이에, 그러나, This, However, ...)?"""
+    return bool(_LEANS_ON_PREVIOUS.match(sentence))
+
+
+def ranked_sentences(body_text: str, language: str = "") -> list[tuple[int, str]]:
+    """Candidate sentences as ``(position, sentence)``, best first (TextRank plus the lead bonus)."""
     # The lead bonus decides past the first few dozen sentences; TextRank is quadratic in their number.
     sentences = candidate_sentences(body_text, language)[:MAX_CANDIDATES]
     if not sentences:
-        fallback = plain_text(body_text)
-        return shorten(fallback, max_length) if fallback else ""
+        return []
     is_korean = korean.is_korean_text(body_text, language)
     scores = _textrank([_words(sentence, is_korean) for sentence in sentences])
     best = max(scores) or 1.0
-    ranked = sorted(range(len(sentences)), key=lambda index: _rank(scores[index], index, best), reverse=True)
+    order = sorted(range(len(sentences)), key=lambda index: _rank(scores[index], index, best), reverse=True)
+    return [(index, sentences[index]) for index in order]
+
+
+def pick_sentences(ranked: list[tuple[int, str]], max_length: int, limit: int = 0, taken: frozenset[int] = frozenset()) -> list[int]:
+    """Positions of the best sentences that fit ``max_length`` characters (at most ``limit`` when given).
+
+    A sentence that leans on the one before is taken only when that one is taken too (or in ``taken``).
+    """
     chosen: list[int] = []
     length = -1
-    for index in ranked:
-        added = len(sentences[index]) + 1
+    for index, sentence in ranked:
+        if index in taken:
+            continue
+        if limit and len(chosen) >= limit:
+            break
+        if leans_on_previous(sentence) and index - 1 not in chosen and index - 1 not in taken:
+            continue
+        added = len(sentence) + 1
         if length + added <= max_length:
             chosen.append(index)
             length += added
+    return sorted(chosen)
+
+
+def summarize(body_text: str, max_length: int = 150, language: str = "") -> str:
+    """At most ``max_length`` characters of whole, top-ranked sentences, in article order."""
+    ranked = ranked_sentences(body_text, language)
+    if not ranked:
+        fallback = plain_text(body_text)
+        return shorten(fallback, max_length) if fallback else ""
+    chosen = pick_sentences(ranked, max_length)
     if not chosen:
-        return shorten(sentences[ranked[0]], max_length)
-    return " ".join(sentences[index] for index in sorted(chosen))
+        return shorten(ranked[0][1], max_length)
+    sentences = dict(ranked)
+    return " ".join(sentences[index] for index in chosen)
 
 
 def shorten(text: str, max_length: int) -> str:

@@ -23,6 +23,11 @@ def normalize_space(text: str) -> str:
     return _LINE_SPACE.sub(" ", text).strip()
 
 
+def escape_liquid(markup: str) -> str:
+    """Braces as entities: the page reads the same and Liquid finds no tag to run."""
+    return markup.replace("{", "&#123;").replace("}", "&#125;")
+
+
 def plain_text(value: object, max_length: int = 0) -> str:
     """Markup, entities and control characters out; one line; cut at ``max_length`` if given.
 

@@ -97,8 +97,9 @@ def test_hostile_feed_ends_by_itself_posts_good_pages_only_and_logs_no_traceback
     _install_misbehaving_routes(site)
 
     with LocalServer(site) as url:
+        # Full bodies: the mode that shows the most of a hostile page (a brief shows plain sentences only).
         result = run_newsbot(
-            tmp_path, f"{url}/feed.xml", "-s", "DOWNLOAD_TIMEOUT=3", "-s", "RETRY_TIMES=0",
+            tmp_path, f"{url}/feed.xml", "-s", "NEWSBOT_BODY=full", "-s", "DOWNLOAD_TIMEOUT=3", "-s", "RETRY_TIMES=0",
             "-s", "DOWNLOAD_MAXSIZE=1000000", "-s", "DOWNLOAD_WARNSIZE=0", timeout=180,
         )
     log = result.stdout + result.stderr

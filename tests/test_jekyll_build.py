@@ -13,9 +13,11 @@ def test_crawled_and_hostile_posts_build_safely(tmp_path, served, jekyll):
     _, url = served
     assert run_crawl(site_dir, f"{url}/feed.xml").returncode == 0
     for article in CASES.values():
-        (site_dir / "_posts" / post_filename(ItemAdapter(article))).write_text(
-            render_post(article, PostTemplate()), encoding="utf-8"
-        )
+        name = post_filename(ItemAdapter(article))
+        for mode in ("brief", "full"):
+            (site_dir / "_posts" / name.replace(".md", f"-{mode}.md")).write_text(
+                render_post(article, PostTemplate(body_mode=mode)), encoding="utf-8"
+            )
     built = build_with_jekyll(jekyll, site_dir, tmp_path / "_site", min_pages=20)
     # Liquid from the pages was shown, not run.
     assert "{{ site.secret }}" in built

@@ -1,4 +1,4 @@
-"""The Jekyll writer against golden files, with titles that try to break YAML and Liquid."""
+"""The Jekyll writer against golden files (brief, the default, and full), with titles that try to break YAML and Liquid."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ CASES = {
         language="ko",
         categories=["News", "정치"],
         excerpt="김정은 위원장이 러시아 국방차관을 접견했다. 양측은 군사협력을 논의했다.",
+        key_sentences=["회담은 노동당 본부청사에서 열렸다고 조선중앙통신이 전했다.", "<b>태그</b>처럼 보이는 글자도 글자로 남는다."],
         body_html="<h2>소제목</h2><p>본문 첫 문단입니다.</p><table><tr><td>표</td></tr></table>",
         image="/assets/img/posts/abc.jpg",
     ),
@@ -36,16 +37,18 @@ CASES = {
         language="en",
         categories=["News", "Politics"],
         excerpt="Costs {{ 5 | plus: 1 }} dollars; see [here](javascript:alert(1)) and *stars*.",
+        key_sentences=["A key sentence with {% include x.html %} in it."],
         body_html="<p>Template {{ page.title }} and {% endraw %}{% include x.html %} stay text.</p>",
         image="",
     ),
 }
 
 
+@pytest.mark.parametrize("mode", ["brief", "full"])
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_post_matches_golden_file(name):
-    rendered = render_post(CASES[name], PostTemplate())
-    golden = GOLDEN / f"{name}.md"
+def test_post_matches_golden_file(name, mode):
+    rendered = render_post(CASES[name], PostTemplate(body_mode=mode))
+    golden = GOLDEN / (f"{name}.md" if mode == "brief" else f"{name}.{mode}.md")
     expected = golden.read_text(encoding="utf-8")
     if rendered != expected and os.environ.get("NEWSBOT_UPDATE_GOLDEN"):
         golden.write_text(rendered, encoding="utf-8")
@@ -70,9 +73,47 @@ def test_korean_post_carries_the_seed_note_after_the_summary():
 
 
 def test_body_braces_cannot_reach_liquid():
-    body = render_post(CASES["liquid-and-markdown"], PostTemplate()).split("---\n", 2)[2]
-    assert "{{" not in body and "{%" not in body
-    assert "&#123;&#123; page.title &#125;&#125;" in body
+    full = render_post(CASES["liquid-and-markdown"], PostTemplate(body_mode="full")).split("---\n", 2)[2]
+    assert "{{" not in full and "{%" not in full
+    assert "&#123;&#123; page.title &#125;&#125;" in full
+    brief = render_post(CASES["liquid-and-markdown"], PostTemplate()).split("---\n", 2)[2]
+    assert "{{" not in brief and "{%" not in brief
+    assert "<li>A key sentence with &#123;% include x.html %&#125; in it.</li>" in brief
+
+
+def test_brief_is_headline_summary_key_sentences_and_link_not_the_article():
+    body = render_post(CASES["yaml-breakers"], PostTemplate()).split("---\n", 2)[2]
+    assert "본문 첫 문단입니다" not in body and "<table>" not in body
+    assert body.index("<h2>속보: # &#x27;quoted&#x27;") < body.index("<p>김정은 위원장이") < body.index("<h2>주요 내용</h2>")
+    assert "<li>&lt;b&gt;태그&lt;/b&gt;처럼 보이는 글자도 글자로 남는다.</li>" in body
+    assert '<p>원문: <a href="https://www.yna.co.kr/view/AKR20250530000100001">연합뉴스</a></p>' in body
+
+
+def test_attribution_links_every_source_of_a_story_and_the_main_article_once():
+    article = Article(**{
+        **CASES["yaml-breakers"].__dict__,
+        "url": "https://www.yna.co.kr/view/AKR1",
+    })
+    adapter = ItemAdapter(article)
+    adapter_dict = dict(adapter)
+    adapter_dict["sources"] = [
+        {"name": "뉴시스", "url": "https://www.newsis.com/view/NISX1"},
+        {"name": "연합뉴스", "url": "https://www.yna.co.kr/view/AKR1"},
+        {"name": "뉴스1 <b>", "url": "https://www.news1.kr/articles/5?a=1&b={{x}}"},
+    ]
+    body = render_post(adapter_dict, PostTemplate(body_mode="full")).split("---\n", 2)[2]
+    lines = [line for line in body.splitlines() if line.startswith("<p>원문:")]
+    assert lines == [
+        '<p>원문: <a href="https://www.newsis.com/view/NISX1">뉴시스</a></p>',
+        '<p>원문: <a href="https://www.yna.co.kr/view/AKR1">연합뉴스</a></p>',
+        '<p>원문: <a href="https://www.news1.kr/articles/5?a=1&amp;b=&#123;&#123;x&#125;&#125;">뉴스1</a></p>',
+    ]
+    without_main = {**adapter_dict, "sources": adapter_dict["sources"][:1]}
+    body = render_post(without_main, PostTemplate()).split("---\n", 2)[2]
+    assert [line for line in body.splitlines() if line.startswith("<p>원문:")] == [
+        '<p>원문: <a href="https://www.yna.co.kr/view/AKR1">연합뉴스</a></p>',
+        '<p>원문: <a href="https://www.newsis.com/view/NISX1">뉴시스</a></p>',
+    ]
 
 
 def test_file_name_is_dated_in_source_zone_ascii_bounded_and_stable():

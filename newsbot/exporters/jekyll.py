@@ -20,9 +20,10 @@ from itemadapter import ItemAdapter
 from scrapy.exporters import BaseItemExporter
 from scrapy.settings import BaseSettings
 
+from newsbot.compose import Body, compose_body
 from newsbot.extract.dates import parse_date, zone
 from newsbot.state import url_key
-from newsbot.text import plain_text
+from newsbot.text import escape_liquid, plain_text
 
 SLUG_MAX_WORDS_LENGTH = 60
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
@@ -41,6 +42,12 @@ class PostTemplate:
     attribution: str = '<p>원문: <a href="{source_url}">{source}</a></p>'
     footer: str = '실시간 뉴스 속보는, <a href="{site_url}" rel="dofollow">{site_url}</a>'
     summary_note: str = "*이 요약문은 150자로 요약되었습니다."
+    body_mode: str = "brief"
+    """``NEWSBOT_BODY``: ``brief``, ``full`` or ``rewrite`` (see :mod:`newsbot.compose`)."""
+    key_points_heading: str = "주요 내용"
+    excerpt_length: int = 150
+    post_language: str = "ko"
+    """Language of rewritten posts (``NEWSBOT_POST_LANGUAGE``)."""
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> PostTemplate:
@@ -54,6 +61,10 @@ class PostTemplate:
             attribution=settings.get("NEWSBOT_ATTRIBUTION", defaults.attribution),
             footer=settings.get("NEWSBOT_FOOTER", defaults.footer),
             summary_note=settings.get("NEWSBOT_SUMMARY_NOTE", defaults.summary_note),
+            body_mode=settings.get("NEWSBOT_BODY", defaults.body_mode),
+            key_points_heading=settings.get("NEWSBOT_KEY_POINTS_HEADING", defaults.key_points_heading),
+            excerpt_length=settings.getint("NEWSBOT_EXCERPT_LENGTH", defaults.excerpt_length),
+            post_language=settings.get("NEWSBOT_POST_LANGUAGE", defaults.post_language),
         )
 
 
@@ -119,27 +130,23 @@ def post_filename(item: ItemAdapter) -> str:
     return f"{day}-{post_slug(item.get('title', ''), item.get('canonical_url') or item.get('url'))}.md"
 
 
-def escape_liquid(markup: str) -> str:
-    """Braces as entities: the page reads the same and Liquid finds no tag to run."""
-    return markup.replace("{", "&#123;").replace("}", "&#125;")
-
-
 def escape_markdown(text: str) -> str:
     """Text that kramdown's ``markdownify`` shows as is (no links, emphasis or HTML)."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
-def front_matter(item: ItemAdapter, template: PostTemplate) -> dict:
+def front_matter(item: ItemAdapter, template: PostTemplate, body: Body) -> dict:
     """The seed's keys (title, categories, excerpt, feature_text, image) plus date and source.
 
-    Korean posts carry the seed's note after the summary, as the seed does.
+    Title and summary are the body's (a rewrite has its own). Korean posts carry the seed's
+    note after the summary, as the seed does.
     """
-    excerpt = plain_text(item.get("excerpt"))
-    if template.summary_note and item.get("language") == "ko":
+    excerpt = body.excerpt
+    if template.summary_note and body.language == "ko":
         excerpt = f"{excerpt}  {plain_text(template.summary_note)}".strip()
     heading = template.feature_heading.format(brand=plain_text(template.brand))
     return {
-        "title": plain_text(item.get("title")),
+        "title": body.title,
         "categories": [plain_text(category) for category in item.get("categories") or ["News"] if plain_text(category)],
         "excerpt": excerpt,
         "feature_text": f"{heading}\n\n{escape_markdown(excerpt)}",
@@ -150,10 +157,35 @@ def front_matter(item: ItemAdapter, template: PostTemplate) -> dict:
     }
 
 
+def _source_entries(item: ItemAdapter) -> list[tuple[str, str]]:
+    """``(name, url)`` of every source to credit: the story's ``sources`` in order, the main article first if missing."""
+    main = (plain_text(item.get("source")), item.get("url") or "")
+    entries = [
+        (plain_text(source.get("name")), source.get("url") or "")
+        for source in item.get("sources") or []
+        if source.get("url")
+    ]
+    if main[1] and main[1] not in {url for _, url in entries}:
+        entries.insert(0, main)
+    return list(dict.fromkeys(entries))
+
+
+def attribution(item: ItemAdapter, template: PostTemplate, values: dict[str, str]) -> str:
+    """``NEWSBOT_ATTRIBUTION`` once for every source of the post (one for a single article)."""
+    lines = []
+    for name, url in _source_entries(item):
+        escaped_url = escape_liquid(html.escape(url))
+        lines.append(
+            template.attribution.format(**{**values, "source": escape_liquid(html.escape(name or url)), "source_url": escaped_url})
+        )
+    return "\n".join(lines)
+
+
 def render_post(item: object, template: PostTemplate) -> str:
-    """The whole post file as text."""
+    """The whole post file as text, its body composed per ``template.body_mode``."""
     adapter = ItemAdapter(item)
-    matter = front_matter(adapter, template)
+    body = compose_body(adapter, template)
+    matter = front_matter(adapter, template, body)
     # Values from the page land in the body too: escaped for HTML, and for Liquid like the article.
     values = {
         "brand": html.escape(template.brand),
@@ -164,7 +196,6 @@ def render_post(item: object, template: PostTemplate) -> str:
         "title": escape_liquid(html.escape(matter["title"])),
     }
     yaml_text = dump_front_matter(matter)
-    body = escape_liquid(adapter.get("body_html", "").strip())
     parts = [
         "---",
         yaml_text.rstrip("\n"),
@@ -172,9 +203,9 @@ def render_post(item: object, template: PostTemplate) -> str:
         "",
         template.image_paragraph.format(**values),
         "",
-        body,
+        escape_liquid(body.html),
         "",
-        template.attribution.format(**values),
+        attribution(adapter, template, values),
         template.footer.format(**values),
         "",
     ]

@@ -1,17 +1,19 @@
-"""The post summary: whole top-ranked sentences, at most ``NEWSBOT_EXCERPT_LENGTH`` characters."""
+"""The post summary (whole top-ranked sentences, at most ``NEWSBOT_EXCERPT_LENGTH`` characters) and the brief's key sentences."""
 
 from __future__ import annotations
 
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 
+from newsbot.compose.brief import excerpt_and_key_sentences
 from newsbot.runtime.workers import WorkerPools
-from newsbot.summarize import article_paragraphs, shorten, summarize
+from newsbot.summarize import article_paragraphs, shorten
 from newsbot.text import plain_text
 
 
 class BuildExcerptPipeline:
-    """Summarizes the body; falls back to the page's description, then to its first words."""
+    """Summarizes the body and picks the brief's key sentences (one split of the article for both);
+    the summary falls back to the page's description, then to its first words."""
 
     max_length = 150
 
@@ -28,11 +30,14 @@ class BuildExcerptPipeline:
     async def process_item(self, item: object) -> object:
         adapter = ItemAdapter(item)
         text = article_paragraphs(adapter.get("body_html") or "") or adapter.get("body_text") or ""
-        excerpt = await self.pool.run(summarize, text, self.max_length, adapter.get("language") or "")
+        excerpt, key_sentences = await self.pool.run(
+            excerpt_and_key_sentences, text, self.max_length, adapter.get("language") or ""
+        )
         if excerpt:
             self.stats.inc_value("newsbot/excerpt/summary")
         else:
             excerpt = shorten(plain_text(adapter.get("description")), self.max_length)
             self.stats.inc_value("newsbot/excerpt/description")
         adapter["excerpt"] = excerpt
+        adapter["key_sentences"] = key_sentences
         return item

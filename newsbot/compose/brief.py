@@ -1,0 +1,111 @@
+"""The brief: headline, summary and a few key sentences of the article, within a copy limit.
+
+Korean press rules allow a headline, a small part and a link, not the article. A brief
+copies at most a third of the article's text and never more than 600 characters of it,
+counted as 20-character runs the post shares with the article (:func:`copied_chars`).
+Where a summary and key sentences would go over, key sentences are dropped, then the
+summary is cut: the limit wins.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from itemadapter import ItemAdapter
+
+from newsbot.summarize import pick_sentences, ranked_sentences, shorten, summarize
+from newsbot.text import plain_text
+
+COPY_RUN = 20
+"""Length of the character runs compared between a post and its article."""
+MAX_COPY_SHARE = 1 / 3
+MAX_COPY_CHARS = 600
+MAX_KEY_SENTENCES = 5
+KEY_SENTENCE_MAX_CHARS = 300
+"""A longer sentence makes a poor list item; it is passed over."""
+_SPACE = re.compile(r"\s+")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?。！？…])[\"'”’»)\]]*\s+")
+
+
+def _normalized(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
+
+
+def copied_chars(post_text: str, article_text: str, run: int = COPY_RUN) -> int:
+    """How many characters of ``article_text`` lie in a ``run``-character run that ``post_text`` also holds.
+
+    Counted on the article's side, so a sentence the post repeats (summary and excerpt) counts once.
+    White space is collapsed on both sides first.
+    """
+    post, article = _normalized(post_text), _normalized(article_text)
+    if len(post) < run or len(article) < run:
+        return 0
+    post_runs = {post[start : start + run] for start in range(len(post) - run + 1)}
+    covered = bytearray(len(article))
+    for start in range(len(article) - run + 1):
+        if article[start : start + run] in post_runs:
+            covered[start : start + run] = b"\x01" * run
+    return sum(covered)
+
+
+def copy_limit(article_text: str) -> int:
+    """Characters of the article a post may copy: a third of it, never more than 600."""
+    return min(int(len(_normalized(article_text)) * MAX_COPY_SHARE), MAX_COPY_CHARS)
+
+
+def article_text(adapter: ItemAdapter) -> str:
+    """The article's whole text, the measure of what a post copies."""
+    return adapter.get("body_text") or plain_text(adapter.get("body_html"))
+
+
+def excerpt_and_key_sentences(text: str, max_length: int, language: str = "") -> tuple[str, list[str]]:
+    """The summary (as :func:`~newsbot.summarize.summarize`) and up to five other key sentences, in article order.
+
+    Runs in the worker pools: it splits the article once for both. Fewer key sentences for a short
+    article: at most one for every three candidate sentences left after the summary.
+    """
+    ranked = ranked_sentences(text, language)
+    summary_positions = pick_sentences(ranked, max_length)
+    if not summary_positions:
+        return summarize(text, max_length, language), []
+    sentences = dict(ranked)
+    summary = " ".join(sentences[index] for index in summary_positions)
+    room = min(MAX_KEY_SENTENCES, (len(ranked) - len(summary_positions)) // 3)
+    candidates = [(index, sentence) for index, sentence in ranked if len(sentence) <= KEY_SENTENCE_MAX_CHARS]
+    key_positions = pick_sentences(candidates, MAX_COPY_CHARS, limit=room, taken=frozenset(summary_positions)) if room else []
+    return summary, [sentences[index] for index in key_positions]
+
+
+def fit_copy_limit(title: str, summary: str, key_sentences: list[str], text: str) -> tuple[str, list[str]]:
+    """``summary`` and ``key_sentences`` cut until the post copies no more than :func:`copy_limit` allows.
+
+    Key sentences go first, from the last; then the summary loses its last sentences, then words.
+    """
+    limit = copy_limit(text)
+    keys = list(key_sentences)
+
+    def copied() -> int:
+        return copied_chars(" ".join([title, summary, *keys]), text)
+
+    while keys and copied() > limit:
+        keys.pop()
+    while summary and copied() > limit:
+        sentences = _SENTENCE_BREAK.split(summary)
+        if len(sentences) > 1:
+            summary = " ".join(sentences[:-1])
+        else:
+            # A run of COPY_RUN characters is copying; below that a cut summary copies nothing.
+            summary = shorten(summary, max(len(summary) - COPY_RUN, 0)) if len(summary) > COPY_RUN else ""
+    return summary, keys
+
+
+def render_brief(title: str, summary: str, key_sentences: list[str], key_points_heading: str) -> str:
+    """The brief's body HTML between the image paragraph and the attribution (all values plain text)."""
+    parts = [f"<h2>{html.escape(title)}</h2>"]
+    if summary:
+        parts.append(f"<p>{html.escape(summary)}</p>")
+    if key_sentences:
+        items = "\n".join(f"<li>{html.escape(sentence)}</li>" for sentence in key_sentences)
+        parts.append(f"<h2>{html.escape(key_points_heading)}</h2>\n\n<ul>\n{items}\n</ul>")
+    return "\n\n".join(parts)

@@ -1,0 +1,148 @@
+"""The brief (the default body): headline, summary, key sentences and the link, within the copy limit."""
+
+from __future__ import annotations
+
+import gzip
+import html
+import json
+import re
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, PAGES, read_post, run_crawl
+
+from newsbot import extract_article
+from newsbot.compose.brief import copied_chars, copy_limit, excerpt_and_key_sentences, fit_copy_limit
+from newsbot.devserver import LocalServer, LocalSite, SavedPage
+from newsbot.exporters.jekyll import PostTemplate, render_post
+from newsbot.summarize import article_paragraphs, leans_on_previous
+
+KOREAN = FIXTURES / "korean"
+
+
+def korean_pages() -> list[tuple[Path, str]]:
+    """Every real Korean-language page in the fixtures: four in ``pages/``, the Daum portal page in ``korean/``."""
+    found = []
+    for folder in (PAGES, KOREAN):
+        for entry in json.loads((folder / "manifest.json").read_text(encoding="utf-8")):
+            page = folder / entry["file"]
+            if len(re.findall(r"[가-힣]", gzip.decompress(page.read_bytes()).decode("utf-8", "replace"))) > 500:
+                found.append((page, entry["url"]))
+    return found
+
+
+def visible_text(post: str) -> str:
+    """Everything a reader of the post file can read: front matter and body, tags out, entities decoded."""
+    return html.unescape(re.sub(r"<[^>]+>", " ", post))
+
+
+def test_copied_chars_counts_article_characters_inside_shared_20_character_runs():
+    article = "가" * 10 + "0123456789abcdefghijklmnopqrstuvwxyz" + "나" * 10
+    assert copied_chars("0123456789abcdefghij", article) == 20
+    assert copied_chars("0123456789abcdefghi", article) == 0  # 19 characters: no run
+    assert copied_chars("xx 0123456789abcdefghijklmnopqrstuvwxyz yy", article) == 36
+    # The same copied passage twice (summary and excerpt) counts once; white space is collapsed.
+    assert copied_chars("0123456789abcdefghij / 0123456789abcdefghij", article) == 20
+    assert copied_chars("a  b\n c" * 5, "a b c" * 5) == len("a b c" * 5)
+    assert copy_limit("x" * 3000) == 600 and copy_limit("x" * 900) == 300
+
+
+def test_korean_fixture_set_has_the_five_real_korean_pages():
+    assert len(korean_pages()) == 5
+
+
+@pytest.mark.parametrize("page,url", korean_pages(), ids=lambda value: getattr(value, "name", ""))
+def test_brief_of_a_real_korean_page_copies_at_most_a_third_and_600_characters(page, url):
+    article = extract_article(gzip.decompress(page.read_bytes()), url)
+    assert article.language == "ko"
+    text = article_paragraphs(article.body_html) or article.body_text
+    article.excerpt, article.key_sentences = excerpt_and_key_sentences(text, 150, "ko")
+    assert article.excerpt and 1 <= len(article.key_sentences) <= 5
+    assert not any(sentence in article.excerpt for sentence in article.key_sentences)
+    post = render_post(article, PostTemplate())
+    _, body = post.split("---\n", 2)[1:]
+    limit = min(len(" ".join(article.body_text.split())) // 3, 600)
+    assert copied_chars(visible_text(post), article.body_text) <= limit
+    assert body.count("<h2>") == 2 and "<ul>" in body
+    assert f'<a href="{html.escape(url)}">' in body
+    full = render_post(article, PostTemplate(body_mode="full"))
+    assert copied_chars(visible_text(full), article.body_text) > limit  # the measure sees a copy
+
+
+def test_copy_limit_wins_over_summary_and_key_sentences_of_a_short_article():
+    sentences = [f"{index}번째 문장은 충분히 길어서 스무 글자 넘게 이어지는 내용을 담고 있습니다." for index in range(6)]
+    text = " ".join(sentences)  # ~270 characters: a third is ~90, not even one summary of 150
+    summary, keys = fit_copy_limit("제목", " ".join(sentences[:2]), sentences[2:5], text)
+    assert keys == []
+    assert copied_chars(" ".join(["제목", summary]), text) <= copy_limit(text)
+    assert summary  # what is left is a shortened sentence, not nothing
+
+
+def test_key_sentences_lean_on_no_sentence_left_out():
+    text = "\n".join([
+        "정부가 올해 경제성장률 전망치를 기존보다 낮춘 수정 전망을 오늘 발표했다.",
+        "수출 둔화와 내수 부진이 겹쳤다는 것이 정부의 설명이다.",
+        "이를 두고 시장에서는 예상보다 큰 폭의 하향이라는 평가가 나왔다.",
+        "한국은행도 다음 달 회의에서 전망치를 다시 점검할 예정이다.",
+        "그러나 일부 전문가들은 하반기 반등 가능성을 여전히 높게 본다.",
+        "정부는 추가 경기 대책을 이달 안에 내놓겠다고 밝혔다.",
+        "기획재정부 관계자는 재정 집행을 앞당기는 방안을 검토하고 있다고 말했다.",
+        "업계는 규제 완화가 함께 이뤄져야 한다고 요구하고 있다.",
+        "하지만 세수 여건이 좋지 않아 대책의 규모는 크지 않을 전망이다.",
+        "전문가들은 구조 개혁이 병행돼야 한다고 입을 모았다.",
+    ])
+    summary, keys = excerpt_and_key_sentences(text, 80, "ko")
+    shown = [summary, *keys]
+    lines = text.split("\n")
+    for position, line in enumerate(lines):
+        if leans_on_previous(line) and any(line in part for part in shown):
+            assert any(lines[position - 1] in part for part in shown), line
+
+
+def test_default_crawl_of_real_korean_pages_writes_briefs_within_the_copy_limit(tmp_path):
+    site = LocalSite()
+    articles = {}
+    for page, url in korean_pages():
+        path = "/" + url.split("://", 1)[1]
+        site.add(SavedPage(path=path, body=gzip.decompress(page.read_bytes())))
+        articles[path] = extract_article(gzip.decompress(page.read_bytes()), url).body_text
+    with LocalServer(site) as base:
+        result = run_crawl(tmp_path, f"{base}/feed.xml")
+    assert result.returncode == 0, result.stderr[-3000:]
+    posts = sorted((tmp_path / "_posts").glob("*.md"))
+    assert len(posts) == len(articles) == 5
+    ratios = []
+    for post in posts:
+        matter, body = read_post(post)
+        path = matter["source_url"].split(base, 1)[1]
+        text = articles[path]
+        copied = copied_chars(visible_text(post.read_text(encoding="utf-8")), text)
+        assert copied <= min(len(" ".join(text.split())) // 3, 600), post.name
+        ratios.append(copied / len(" ".join(text.split())))
+        assert body.count("<h2>") >= 1 and body.index("<h2>") < body.index("<p>", body.index("<h2>"))
+        assert f'<p>원문: <a href="{matter["source_url"]}">' in body
+        assert "<table" not in body  # none of the article's own markup
+    assert max(ratios) <= 1 / 3
+
+
+def test_compose_command_prints_the_post_of_a_saved_page_in_each_mode(tmp_path):
+    import subprocess
+    import sys
+
+    page, url = korean_pages()[0]
+
+    def compose(*arguments: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "newsbot.cli", "compose", *arguments], cwd=tmp_path, capture_output=True, text=True, timeout=120
+        )
+
+    brief = compose(str(page), "--url", url)
+    assert brief.returncode == 0, brief.stderr[-2000:]
+    assert "<h2>주요 내용</h2>" in brief.stdout and f'<a href="{url}">' in brief.stdout
+    full = compose(str(page), "--url", url, "-s", "NEWSBOT_BODY=full")
+    assert full.returncode == 0 and "<h2>주요 내용</h2>" not in full.stdout and len(full.stdout) > len(brief.stdout)
+    assert not list(tmp_path.iterdir())  # no output directory, no state: nothing written
+    missing = compose(str(tmp_path / "missing.html"), "--url", url)
+    assert missing.returncode == 2 and missing.stderr.startswith("newsbot: cannot read") and "Traceback" not in missing.stderr
+    wrong = compose(str(page), "--url", url, "-s", "NEWSBOT_BODY=everything")
+    assert wrong.returncode == 2 and "NEWSBOT_BODY" in wrong.stderr and "Traceback" not in wrong.stderr
