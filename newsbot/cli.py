@@ -18,7 +18,10 @@ from newsbot.config import STOPPED_STAT, RunError, SettingsError, check_start, v
 from newsbot.config import url as url_rule
 
 if TYPE_CHECKING:
-    from newsbot.runtime.report import SourceReport
+    from datetime import datetime
+
+    from newsbot.runtime.quickcheck import ProjectSettings
+    from newsbot.runtime.report import Overview, SourceReport
 
 logger = logging.getLogger(__name__)
 
@@ -71,12 +74,13 @@ def crawl(spiders: list[str], arguments: dict[str, str], overrides: list[str]) -
 
     Settings are checked first, the output, state and Redis before the first request; a mistake
     ends the run with one line on standard error. When every feed answers 304 the quick check
-    ends the run before Scrapy starts.
+    ends the run before Scrapy starts. Either way the run is published (``NEWSBOT_PUBLISH``),
+    reported and kept in the history.
     """
     from newsbot.runtime.quickcheck import ProjectSettings, unchanged_run
     from newsbot.runtime.runlock import LockHeld, RunLock, default_lock_path
     from newsbot.runtime.workers import start_fork_server
-    from newsbot.state import state_path
+    from newsbot.state.history import utcnow
 
     try:
         plain = ProjectSettings(overrides)
@@ -84,13 +88,14 @@ def crawl(spiders: list[str], arguments: dict[str, str], overrides: list[str]) -
         lock_path = plain.get("NEWSBOT_LOCK") or default_lock_path(plain.get("NEWSBOT_OUTPUT") or "output")
         with RunLock(lock_path):
             check_start(plain)
+            started = utcnow()
             with _logging_before_scrapy(plain.get("NEWSBOT_LOG_FILE"), plain.get("LOG_LEVEL", "INFO")):
                 reports = unchanged_run(plain, spiders or plain.getlist("NEWSBOT_SOURCES"), arguments)
-            if reports is not None:
-                return _report(reports, state_path(plain))
-            if int(plain.get("NEWSBOT_WORKERS", -1)) != 0:
-                start_fork_server()  # its imports run on the other core while this one loads Scrapy
-            return _crawl_locked(_settings(plain.overrides), spiders, arguments)
+            if reports is None:
+                if int(plain.get("NEWSBOT_WORKERS", -1)) != 0:
+                    start_fork_server()  # its imports run on the other core while this one loads Scrapy
+                reports = _crawl_locked(_settings(plain.overrides), spiders, arguments)
+            return _finish(plain, reports, started)
     except LockHeld as exc:
         print(f"newsbot: {exc}; not starting a second run", file=sys.stderr)
         return EXIT_LOCKED
@@ -113,21 +118,44 @@ def _logging_before_scrapy(log_file: str, level: str) -> Iterator[None]:
         handler.close()
 
 
-def _report(reports: list[SourceReport], state_path: str) -> int:
-    """Print the run table, write ``last-run.json`` next to the state file; the exit status."""
-    from newsbot.runtime.report import format_table, write_json
+def _finish(settings: ProjectSettings, reports: list[SourceReport], started: datetime) -> int:
+    """Publish, print the run table, write ``last-run.json``, keep the run in the history; the exit status."""
+    from newsbot.runtime.publish import publish
+    from newsbot.runtime.report import format_table, overview, write_json
+    from newsbot.state import state_path
+    from newsbot.state.history import RunHistory, new_run_id, utcnow
 
-    status = EXIT_SOURCE_FAILED if any(report.failures for report in reports) else EXIT_OK
-    print(format_table(reports))
-    write_json(os.path.join(os.path.dirname(state_path), "last-run.json"), reports, status)
+    path = state_path(settings)
+    with RunHistory(path) as history:
+        published = publish(settings, history)
+        failed = any(report.failures for report in reports) or (published is not None and not published.ok)
+        status = EXIT_SOURCE_FAILED if failed else EXIT_OK
+        print(format_table(reports))
+        if published is not None:
+            print(f"publish ({published.mode}): {'ok' if published.ok else 'FAILED'}: {published.message}")
+        write_json(os.path.join(os.path.dirname(path), "last-run.json"), reports, status, published)
+        run_id, ended = new_run_id(), utcnow()
+        history.record_run(run_id, reports, started, ended, status)
+        if published is not None:
+            history.record_publish(run_id, ended, published)
+        history.prune(int(settings.get("NEWSBOT_HISTORY_DAYS", 90)))
+        page = settings.get("NEWSBOT_REPORT_HTML")
+        if page:
+            from newsbot.runtime.report_page import write_report_page
+
+            try:
+                write_report_page(page, overview(history))
+            except OSError as error:
+                print(f"newsbot: cannot write NEWSBOT_REPORT_HTML={page}: {error.strerror or error}", file=sys.stderr)
+                status = EXIT_SOURCE_FAILED
     return status
 
 
-def _crawl_locked(settings, spiders: list[str], arguments: dict[str, str]) -> int:
+def _crawl_locked(settings, spiders: list[str], arguments: dict[str, str]) -> list[SourceReport]:
+    """One report per source of a Scrapy crawl of ``spiders``."""
     from scrapy.crawler import CrawlerProcess
 
     from newsbot.runtime.report import SourceReport
-    from newsbot.state import state_path
 
     if settings.get("NEWSBOT_LOG_FILE"):
         settings.set("LOG_FILE", settings.get("NEWSBOT_LOG_FILE"), priority="cmdline")
@@ -147,11 +175,10 @@ def _crawl_locked(settings, spiders: list[str], arguments: dict[str, str]) -> in
         if failures:
             logger.error("source %s failed: %s", crawler.spider.name, "; ".join(failures))
         reports.append(SourceReport.from_stats(crawler.spider.name, stats, failures))
-    status = _report(reports, state_path(settings))
     stopped = next((crawler.stats.get_value(STOPPED_STAT) for crawler in crawlers if crawler.stats.get_value(STOPPED_STAT)), None)
     if stopped:
         print(f"newsbot: stopped: {stopped}", file=sys.stderr)
-    return status
+    return reports
 
 
 def _spider_classes(settings, names: list[str], arguments: dict[str, str]) -> list[type]:
@@ -296,6 +323,50 @@ def smoke(source: str, overrides: list[str]) -> int:
         return EXIT_SOURCE_FAILED if problems or failed_feeds else status
 
 
+def _history_overview(settings: ProjectSettings) -> Overview:
+    """What the run history of the site ``settings`` point at says; :class:`SettingsError` when it has none."""
+    from newsbot.runtime.report import overview
+    from newsbot.state import state_path
+    from newsbot.state.history import RunHistory
+
+    path = state_path(settings)
+    if not os.path.exists(path):
+        raise SettingsError(f"no run history at {path}; run newsbot crawl first, or point -s NEWSBOT_OUTPUT "
+                            "(or NEWSBOT_STATE) at the site")
+    with RunHistory(path) as history:
+        return overview(history)
+
+
+def report(output: str | None, overrides: list[str]) -> int:
+    """Write the run-history page: ``--output``, else ``NEWSBOT_REPORT_HTML``, else ``report.html`` by the state."""
+    from newsbot.runtime.quickcheck import ProjectSettings
+    from newsbot.runtime.report_page import write_report_page
+    from newsbot.state import state_path
+
+    settings = ProjectSettings(overrides)
+    validate_settings(settings)
+    facts = _history_overview(settings)
+    path = output or settings.get("NEWSBOT_REPORT_HTML") or os.path.join(os.path.dirname(state_path(settings)), "report.html")
+    try:
+        charts = write_report_page(path, facts)
+    except OSError as error:
+        raise SettingsError(f"cannot write {path}: {error.strerror or error}") from None
+    print(f"wrote {path}: {charts} charts, {len(facts.runs)} source runs, {len(facts.alerts)} failing")
+    return EXIT_OK
+
+
+def status(overrides: list[str]) -> int:
+    """Print what is failing and each source's recent runs; exit 1 when something is failing."""
+    from newsbot.runtime.quickcheck import ProjectSettings
+    from newsbot.runtime.report import format_status
+
+    settings = ProjectSettings(overrides)
+    validate_settings(settings)
+    facts = _history_overview(settings)
+    print(format_status(facts))
+    return EXIT_SOURCE_FAILED if facts.alerts else EXIT_OK
+
+
 class _ArgumentParser(argparse.ArgumentParser):
     """argparse, but a usage mistake is one line (exit status 2), not the usage block and the line."""
 
@@ -332,6 +403,11 @@ def _main(argv: list[str] | None) -> int:
     smoke_parser = commands.add_parser("smoke", help="live check: crawl one current article of a source (needs network)")
     smoke_parser.add_argument("source")
     smoke_parser.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE")
+    report_parser = commands.add_parser("report", help="write the run-history page (HTML with charts)")
+    report_parser.add_argument("--output", metavar="FILE.html", help="default: NEWSBOT_REPORT_HTML, else report.html by the state file")
+    report_parser.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE")
+    status_parser = commands.add_parser("status", help="what is failing and how each source has done, in the terminal")
+    status_parser.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE")
     options = parser.parse_args(argv)
     if options.command == "crawl":
         return crawl(options.spiders, _pairs(options.arguments), options.settings)
@@ -339,6 +415,10 @@ def _main(argv: list[str] | None) -> int:
         return extract(options.file, options.url)
     if options.command == "compose":
         return compose(options.file, options.url, options.settings)
+    if options.command == "report":
+        return report(options.output, options.settings)
+    if options.command == "status":
+        return status(options.settings)
     if options.command == "smoke":
         return smoke(options.source, options.settings)
     return demo(options.pages, options.settings)

@@ -15,7 +15,10 @@ import ipaddress
 import logging
 import os
 import re
+import shlex
+import shutil
 import sqlite3
+import subprocess
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -264,6 +267,23 @@ def log_level() -> Rule:
     return Rule("one of " + ", ".join(levels), lambda value: None if value in levels else "not a level")
 
 
+def publish_step() -> Rule:
+    def check(value: Any) -> str | None:
+        if not isinstance(value, str) or not value.strip():
+            return "empty"
+        if value.strip() in ("none", "git"):
+            return None
+        try:
+            argv = shlex.split(value)
+        except ValueError as error:
+            return f"not a command line ({error})"
+        if os.sep not in argv[0] and shutil.which(argv[0]) is None:
+            return f"no program {argv[0]!r} on the PATH"
+        return None
+
+    return Rule("none, git, or a command line (given the new posts' file paths on standard input)", check)
+
+
 _POST_FIELDS = ("brand", "site_url", "image", "source", "source_url", "title")
 
 RULES: dict[str, Rule] = {
@@ -297,6 +317,11 @@ RULES: dict[str, Rule] = {
     "NEWSBOT_CONTACT_URL": url("http", "https", "mailto"),
     "NEWSBOT_TRUSTED_HOSTS": hosts(),
     "NEWSBOT_IMAGE_MAX_PIXELS": integer(minimum=1),
+    "NEWSBOT_HISTORY_DAYS": integer(minimum=0, meaning="0: keep the run history forever"),
+    "NEWSBOT_REPORT_HTML": file_path(),
+    "NEWSBOT_PUBLISH": publish_step(),
+    "NEWSBOT_PUBLISH_REMOTE": text(),
+    "NEWSBOT_PUBLISH_BRANCH": text(),
     # Scrapy settings newsbot reads itself before Scrapy does (the quick check, the early log).
     "LOG_LEVEL": log_level(),
     "DOWNLOAD_TIMEOUT": number(minimum=0, exclusive=True),
@@ -351,6 +376,27 @@ def check_start(settings: _Settings) -> None:
         check_redis(redis_url)
     else:
         check_state_file(state_path(settings))
+    check_publish(settings, output)
+
+
+def check_publish(settings: _Settings, output: str) -> None:
+    """Raise :class:`SettingsError` when the publish settings cannot work together or in ``output``."""
+    publish = (settings.get("NEWSBOT_PUBLISH") or "none").strip()
+    if (settings.get("NEWSBOT_PUBLISH_REMOTE") or settings.get("NEWSBOT_PUBLISH_BRANCH")) and publish != "git":
+        raise SettingsError("NEWSBOT_PUBLISH_REMOTE and NEWSBOT_PUBLISH_BRANCH are used only with NEWSBOT_PUBLISH=git")
+    if settings.get("NEWSBOT_PUBLISH_BRANCH") and not settings.get("NEWSBOT_PUBLISH_REMOTE"):
+        raise SettingsError("NEWSBOT_PUBLISH_BRANCH needs NEWSBOT_PUBLISH_REMOTE, the remote to push that branch to")
+    if publish == "git":
+        if shutil.which("git") is None:
+            raise SettingsError("NEWSBOT_PUBLISH=git but git is not installed")
+        inside = subprocess.run(["git", "rev-parse", "--is-inside-work-tree"], cwd=output, capture_output=True, text=True)
+        if inside.stdout.strip() != "true":
+            raise SettingsError(f"NEWSBOT_PUBLISH=git but NEWSBOT_OUTPUT={output} is not in a git work tree; "
+                                "clone or init the site there")
+    elif publish != "none":
+        program = shlex.split(publish)[0]
+        if os.sep in program and shutil.which(os.path.join(output, program)) is None:  # it runs in NEWSBOT_OUTPUT
+            raise SettingsError(f"NEWSBOT_PUBLISH={_show(publish)}: no program {program} in {output}")
 
 
 def check_state_file(path: str) -> None:

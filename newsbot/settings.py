@@ -64,6 +64,17 @@ NEWSBOT_REDIS_URL = ""
 NEWSBOT_REDIS_IDLE_SECONDS = 30
 # Draw a live progress line when standard error is a terminal.
 NEWSBOT_PROGRESS = True
+# Days of run history kept in the state file for `newsbot report` / `newsbot status` (0 = forever).
+NEWSBOT_HISTORY_DAYS = 90
+# `newsbot crawl` rewrites this HTML page of the run history after each run (empty = never).
+NEWSBOT_REPORT_HTML = ""
+# After a run that wrote posts: `none`, `git` (commit the posts and images in NEWSBOT_OUTPUT's git
+# work tree) or a command line run in NEWSBOT_OUTPUT with the files' paths on standard input.
+NEWSBOT_PUBLISH = "none"
+# With NEWSBOT_PUBLISH=git: push to this remote (empty = commit only) ...
+NEWSBOT_PUBLISH_REMOTE = ""
+# ... this branch of it (empty = the name of the branch checked out in NEWSBOT_OUTPUT).
+NEWSBOT_PUBLISH_BRANCH = ""
 # Contact URL put in the User-Agent so site owners can reach the operator.
 NEWSBOT_CONTACT_URL = "https://github.com/newsbot/newsbot"
 # Hosts that content may make newsbot reach although they are not public: host names
@@ -123,6 +134,7 @@ EXTENSIONS = {
     "newsbot.runtime.workers.WorkerPools": 100,
     "newsbot.runtime.progress.ProgressLine": 500,
     "newsbot.runtime.distributed.RedisWorker": 600,
+    "newsbot.runtime.publish.PublishJournal": 700,
     # A scheduled crawl opens no control ports (and skips loading aiohttp for them).
     "scrapy.extensions.telnet.TelnetConsole": None,
     "scrapy.extensions.remote_control.RemoteControl": None,

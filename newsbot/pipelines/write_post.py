@@ -94,6 +94,7 @@ class WritePostPipeline:
                 raise DropItem(f"disk full: {adapter.get('url')}") from None
         finally:
             self.state.release(identity)
+        adapter["post_path"] = relative
         event = "updated" if previous else "new"
         self.stats.inc_value(f"newsbot/write/{event}")
         logger.info("%s post %s (%s)", event, relative, adapter.get("url"))

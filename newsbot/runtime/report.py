@@ -1,11 +1,20 @@
-"""The run summary cron users read: per source, what was fetched, posted, dropped and why."""
+"""The run summary cron users read (per source: what was fetched, posted, dropped and why), and what
+the kept history of runs says now: what is failing, and ``newsbot status``'s screen."""
 
 from __future__ import annotations
 
 import json
 import os
+import statistics
 import tempfile
 from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from newsbot.state.history import PublishRow, RunHistory, RunRow, utcnow
+
+if TYPE_CHECKING:
+    from newsbot.state.history import PublishOutcome
 
 # Stats events that mean "this article was dropped", by the reason a person would read.
 DROP_EVENTS = {
@@ -49,6 +58,8 @@ class SourceReport:
     duration_seconds: float = 0.0
     failures: list[str] = field(default_factory=list)
     """Why cron should hear about this source (empty when it went fine)."""
+    counters: dict[str, float] = field(default_factory=dict)
+    """Every ``newsbot/*`` stats counter of the run, so the history keeps counters added later."""
 
     @classmethod
     def from_stats(cls, source: str, stats: dict, failures: list[str]) -> SourceReport:
@@ -65,6 +76,8 @@ class SourceReport:
             + stats.get("spider_exceptions/count", 0),
             duration_seconds=round(float(stats.get("elapsed_time_seconds", 0.0)), 1),
             failures=failures,
+            counters={key: value for key, value in stats.items()
+                      if key.startswith("newsbot/") and isinstance(value, (int, float))},
         )
 
 
@@ -86,11 +99,151 @@ def format_table(reports: list[SourceReport]) -> str:
     return "\n".join(lines)
 
 
-def write_json(path: str, reports: list[SourceReport], exit_status: int) -> None:
+def write_json(path: str, reports: list[SourceReport], exit_status: int, published: PublishOutcome | None = None) -> None:
     """Write the report atomically next to the state file."""
     os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-    payload = {"exit_status": exit_status, "sources": [asdict(report) for report in reports]}
+    payload = {"exit_status": exit_status, "sources": [asdict(report) for report in reports],
+               "publish": asdict(published) if published else None}
     handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path) or ".", prefix=".last-run-", suffix=".tmp")
     with os.fdopen(handle, "w", encoding="utf-8") as stream:
         json.dump(payload, stream, ensure_ascii=False, indent=2)
     os.replace(temporary, path)
+
+
+RECENT_RUNS = 20
+"""Rows of the last-runs table."""
+MIN_POSTING_GAPS = 3
+"""Gaps between posting runs a source needs before its silence can count as unusual."""
+SILENCE_FACTOR = 3
+"""A silence is unusual past the longest gap seen and this many times the median gap."""
+
+
+@dataclass(frozen=True)
+class Alert:
+    """Something failing now, for the top of the page and of ``newsbot status``."""
+
+    subject: str
+    """A source name, or ``publish``."""
+    text: str
+
+
+@dataclass
+class Overview:
+    """What the history says, shared by the HTML page and ``newsbot status``."""
+
+    runs: list[RunRow]
+    publishes: list[PublishRow]
+    now: datetime
+    alerts: list[Alert]
+
+    @property
+    def sources(self) -> list[str]:
+        return sorted({run.source for run in self.runs})
+
+    def runs_of(self, source: str) -> list[RunRow]:
+        return [run for run in self.runs if run.source == source]
+
+    def recent(self, limit: int = RECENT_RUNS) -> list[RunRow]:
+        """The last ``limit`` source runs, newest first."""
+        return sorted(self.runs, key=lambda run: run.started_at, reverse=True)[:limit]
+
+    @property
+    def workers(self) -> list[str]:
+        return sorted({run.worker for run in self.runs})
+
+
+def overview(history: RunHistory, now: datetime | None = None) -> Overview:
+    runs, publishes = history.runs(), history.publishes()
+    now = now or utcnow()
+    alerts = []
+    for source in sorted({run.source for run in runs}):
+        alerts += source_alerts(source, [run for run in runs if run.source == source], now)
+    if publishes and not publishes[-1].outcome.ok:
+        alerts.append(Alert("publish", publishes[-1].outcome.message))
+    return Overview(runs, publishes, now, alerts)
+
+
+def source_alerts(source: str, runs: list[RunRow], now: datetime) -> list[Alert]:
+    """A feed failing in its latest runs; no new article for longer than the source ever went."""
+    alerts = []
+    failing = 0
+    for run in reversed(runs):
+        if not run.failures:
+            break
+        failing += 1
+    if failing:
+        first = runs[-failing]
+        span = "every run kept" if failing == len(runs) else f"its last {failing} run(s)"
+        alerts.append(Alert(source, f"failed in {span}, since {first.started_at:%Y-%m-%d %H:%M} UTC: "
+                                    + "; ".join(runs[-1].failures)))
+    posting = [run.ended_at for run in runs if run.count("new_posts") > 0]
+    gaps = [later - earlier for earlier, later in zip(posting, posting[1:])]
+    if len(gaps) >= MIN_POSTING_GAPS:
+        longest, typical = max(gaps), statistics.median(gaps)
+        silent = now - posting[-1]
+        if silent > max(longest, typical * SILENCE_FACTOR) and runs[-1].ended_at > posting[-1]:
+            alerts.append(Alert(source, f"no new article for {duration_text(silent)} (longest gap before: "
+                                        f"{duration_text(longest)}, typical: {duration_text(typical)})"))
+    return alerts
+
+
+def duration_text(span: timedelta) -> str:
+    """``3d 4h``, ``2h 5m``, ``40m``, ``12s``."""
+    seconds = int(span.total_seconds())
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if days:
+        return f"{days}d {hours}h"
+    if hours:
+        return f"{hours}h {minutes}m"
+    return f"{minutes}m" if minutes else f"{seconds}s"
+
+
+SPARK = " ▁▂▃▄▅▆▇█"
+STATUS_DAYS = 14
+
+
+def format_status(overview: Overview) -> str:
+    """``newsbot status``: what is failing, then one line per source, fitting one terminal screen."""
+    now = overview.now
+    if not overview.runs:
+        return "no run recorded yet"
+    lines = [f"{len(overview.runs)} source runs kept, {overview.runs[0].started_at:%Y-%m-%d %H:%M} to "
+             f"{overview.runs[-1].ended_at:%Y-%m-%d %H:%M} UTC"]
+    lines.append("FAILING NOW" if overview.alerts else "nothing failing now")
+    lines += [f"  {alert.subject}: {alert.text}" for alert in overview.alerts]
+    width = max(len(source) for source in overview.sources)
+    lines.append(f"{'source':<{width}} {'last run':>11} {'status':<6} {'runs':>5} {'new 24h':>7} {'new 7d':>6} "
+                 f"{'last new':>9} {'err 7d':>6} {'secs':>5}  posts/day, last {STATUS_DAYS} days")
+    for source in overview.sources:
+        runs = overview.runs_of(source)
+        last = runs[-1]
+        day, week = now - timedelta(days=1), now - timedelta(days=7)
+        posting = [run.ended_at for run in runs if run.count("new_posts")]
+        last_new = duration_text(now - posting[-1]) + " ago" if posting else "never"
+        durations = sorted(run.count("duration_seconds") for run in runs)
+        lines.append(
+            f"{source:<{width}} {last.started_at:%m-%d %H:%M} {'FAILED' if last.failures else 'ok':<6} {len(runs):>5} "
+            f"{sum(run.count('new_posts') for run in runs if run.started_at >= day):>7g} "
+            f"{sum(run.count('new_posts') for run in runs if run.started_at >= week):>6g} {last_new:>9} "
+            f"{sum(run.count('errors') for run in runs if run.started_at >= week):>6g} "
+            f"{durations[len(durations) // 2]:>5.1f}  {_sparkline(runs, now)}"
+        )
+    if overview.publishes:
+        row = overview.publishes[-1]
+        lines.append(f"publish ({row.outcome.mode}) {row.at:%m-%d %H:%M}: "
+                     f"{'ok' if row.outcome.ok else 'FAILED'}: {row.outcome.message}")
+    return "\n".join(lines)
+
+
+def _sparkline(runs: list[RunRow], now: datetime) -> str:
+    """New posts per day over the last ``STATUS_DAYS`` days, one block character a day."""
+    today = now.date()
+    per_day = [0.0] * STATUS_DAYS
+    for run in runs:
+        age = (today - run.started_at.date()).days
+        if 0 <= age < STATUS_DAYS:
+            per_day[STATUS_DAYS - 1 - age] += run.count("new_posts")
+    top = max(per_day) or 1
+    return "".join(SPARK[round(value / top * (len(SPARK) - 1))] if value else "·" for value in per_day)

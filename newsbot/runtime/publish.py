@@ -1,0 +1,207 @@
+"""Publishing a run's posts: ``NEWSBOT_PUBLISH`` = ``none`` | ``git`` | a command line.
+
+During the crawl :class:`PublishJournal` appends every post file written or rewritten, with its
+images, to ``publish-pending.jsonl`` next to the state file. After the run, under the run lock,
+:func:`publish` hands those files on and empties the journal only once they are safely handed on,
+so a failed commit or command is retried with the same files on the next run.
+
+- ``git``: ``NEWSBOT_OUTPUT`` is (inside) the site's git work tree. Exactly the journal's files are
+  added and committed with a pathspec-limited commit (``git commit --only -- <paths>``), so nothing
+  else of the user's tree, staged or not, goes in. Then, with ``NEWSBOT_PUBLISH_REMOTE`` set, the
+  branch is pushed whenever it is ahead of what was last pushed; a failed push keeps the commit and
+  is retried on the next run.
+- a command: split like a shell would (``shlex``, no shell runs it), run in ``NEWSBOT_OUTPUT`` with
+  the files' paths on standard input, one per line, relative to that directory.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shlex
+import subprocess
+from pathlib import Path
+from typing import Any, Protocol
+
+from itemadapter import ItemAdapter
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+from newsbot.state.history import PublishOutcome, RunHistory
+from newsbot.state import state_path
+
+logger = logging.getLogger(__name__)
+
+JOURNAL_NAME = "publish-pending.jsonl"
+TAIL_LINES = 5
+GIT_TIMEOUT = 300
+
+
+class _Settings(Protocol):
+    def get(self, name: str, default: Any = None) -> Any: ...
+
+
+def publish_mode(settings: _Settings) -> str:
+    """``none``, ``git`` or ``command``."""
+    value = (settings.get("NEWSBOT_PUBLISH") or "none").strip()
+    return value if value in ("none", "git") else "command"
+
+
+def journal_path(settings: _Settings) -> str:
+    return os.path.join(os.path.dirname(state_path(settings)), JOURNAL_NAME)
+
+
+class PublishJournal:
+    """Extension: notes each post written (and its stored images) for the publish step after the run."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> PublishJournal:
+        settings = crawler.settings
+        if publish_mode(settings) == "none":
+            raise NotConfigured("NEWSBOT_PUBLISH is none")
+        journal = cls(journal_path(settings))
+        crawler.signals.connect(journal.item_scraped, signal=signals.item_scraped)
+        return journal
+
+    def item_scraped(self, item: object) -> None:
+        adapter = ItemAdapter(item)
+        post = adapter.get("post_path")
+        if not post:
+            return
+        files = [post, *(str(Path("assets", "img", image["path"])) for image in adapter.get("images") or [])]
+        entry = {"post": post, "title": adapter.get("title") or "", "files": files}
+        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        with open(self.path, "a", encoding="utf-8") as stream:
+            stream.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+
+def read_journal(path: str) -> list[dict]:
+    """The journal's entries, one per post (the latest entry of a post rewritten twice)."""
+    if not os.path.exists(path):
+        return []
+    entries: dict[str, dict] = {}
+    with open(path, encoding="utf-8") as stream:
+        for line in stream:
+            try:
+                entry = json.loads(line)
+            except json.JSONDecodeError:
+                continue  # a line cut short by a kill; its post is journaled again when next written
+            entries.pop(entry["post"], None)
+            entries[entry["post"]] = entry
+    return list(entries.values())
+
+
+def publish(settings: _Settings, history: RunHistory) -> PublishOutcome | None:
+    """Hand this run's (and any earlier unpublished) posts on; None with ``NEWSBOT_PUBLISH=none``."""
+    mode = publish_mode(settings)
+    if mode == "none":
+        return None
+    output = settings.get("NEWSBOT_OUTPUT", "output")
+    journal = journal_path(settings)
+    entries = read_journal(journal)
+    files = list(dict.fromkeys(name for entry in entries for name in entry["files"] if Path(output, name).exists()))
+    if mode == "git":
+        outcome = _publish_git(settings, history, output, entries, files)
+    elif files:
+        outcome = _publish_command(settings.get("NEWSBOT_PUBLISH"), output, files)
+    else:
+        outcome = PublishOutcome(mode, message="no new or updated post")
+    if outcome.ok and entries:
+        Path(journal).unlink(missing_ok=True)
+    (logger.info if outcome.ok else logger.error)("publish (%s): %s", mode, outcome.message)
+    return outcome
+
+
+def _publish_command(command: str, output: str, files: list[str]) -> PublishOutcome:
+    argv = shlex.split(command)
+    try:
+        result = subprocess.run(argv, cwd=output, input="".join(f"{name}\n" for name in files), text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    except OSError as error:
+        return PublishOutcome("command", ok=False, message=f"cannot run {argv[0]}: {error}", files=files)
+    tail = result.stdout.splitlines()[-TAIL_LINES:]
+    return PublishOutcome(
+        "command", ok=result.returncode == 0, files=files, exit_status=result.returncode, output_tail=tail,
+        message=f"{argv[0]} exited with status {result.returncode} for {len(files)} file(s)"
+                + ("" if result.returncode == 0 else "; the same files are given again on the next run"),
+    )
+
+
+def _git(directory: str, *arguments: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        ["git", *arguments], cwd=directory, capture_output=True, text=True, timeout=GIT_TIMEOUT,
+        env={**os.environ, "GIT_TERMINAL_PROMPT": "0"},
+    )
+
+
+def _failed(result: subprocess.CompletedProcess) -> list[str]:
+    return (result.stderr.strip() or result.stdout.strip() or f"exit status {result.returncode}").splitlines()
+
+
+def _publish_git(
+    settings: _Settings, history: RunHistory, output: str, entries: list[dict], files: list[str]
+) -> PublishOutcome:
+    outcome = PublishOutcome("git", files=files)
+    messages = []
+    if files:
+        added = _git(output, "add", "--", *files)
+        staged = _git(output, "diff", "--cached", "--name-only", "--relative", "-z", "--", *files) if added.returncode == 0 else added
+        if staged.returncode != 0:
+            return _git_error(outcome, "git add", staged)
+        changed = {name for name in staged.stdout.split("\0") if name}
+        if changed:
+            entries = [entry for entry in entries if changed.intersection(entry["files"])]
+            committed = _git(output, "commit", "--quiet", "--only", "-m", commit_message(entries), "--", *sorted(changed))
+            if committed.returncode != 0:
+                return _git_error(outcome, "git commit", committed)
+            outcome.commit = _git(output, "rev-parse", "HEAD").stdout.strip()
+            messages.append(f"committed {len(entries)} post(s), {len(changed)} file(s) as {outcome.commit[:10]}")
+    if not messages:
+        messages.append("no new or updated post to commit")
+    remote = settings.get("NEWSBOT_PUBLISH_REMOTE")
+    if remote:
+        branch = settings.get("NEWSBOT_PUBLISH_BRANCH") or _git(output, "symbolic-ref", "--short", "HEAD").stdout.strip()
+        head = _git(output, "rev-parse", "HEAD").stdout.strip()
+        mark = f"pushed {remote} {branch}"
+        pushed = history.mark(mark)
+        if head and head != pushed:
+            result = _git(output, "push", "--quiet", remote, f"HEAD:refs/heads/{branch}")
+            if result.returncode != 0:
+                ahead = _git(output, "rev-list", "--count", "HEAD", *([f"^{pushed}"] if pushed else []),
+                             "--not", f"--remotes={remote}")
+                outcome.unpushed = int(ahead.stdout.strip() or 0) if ahead.returncode == 0 else 0
+                outcome.ok = False
+                outcome.output_tail = _failed(result)[-TAIL_LINES:]
+                messages.append(f"push to {remote} {branch} failed ({_reason(_failed(result))}); "
+                                f"{outcome.unpushed} commit(s) kept locally, pushed on the next run")
+            else:
+                history.set_mark(mark, head)
+                messages.append(f"pushed to {remote} {branch}")
+    outcome.message = "; ".join(messages)
+    return outcome
+
+
+def _reason(lines: list[str]) -> str:
+    """The line of git's output that says why: the remote's or git's own message, else the last line."""
+    telling = [line.strip() for line in lines if line.startswith(("remote:", "fatal:", "error:", " ! ["))
+               and "failed to push some refs" not in line]
+    return (telling or lines or ["no message"])[0]
+
+
+def _git_error(outcome: PublishOutcome, step: str, result: subprocess.CompletedProcess) -> PublishOutcome:
+    outcome.ok = False
+    outcome.output_tail = _failed(result)[-TAIL_LINES:]
+    outcome.message = f"{step} failed ({_reason(outcome.output_tail)}); the posts are committed on the next run"
+    return outcome
+
+
+def commit_message(entries: list[dict]) -> str:
+    """``newsbot: 3 posts`` and one line per post: its file and title."""
+    lines = [f"newsbot: {len(entries)} post{'s' if len(entries) != 1 else ''}", ""]
+    lines += [f"{entry['post']}  {entry['title']}".rstrip() for entry in entries]
+    return "\n".join(lines) + "\n"

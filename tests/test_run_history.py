@@ -1,0 +1,200 @@
+"""Run history: what is kept, what counts as failing now, the report page and ``newsbot status``."""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageStat
+
+from conftest import PROJECT_ROOT
+from newsbot.runtime.report import SourceReport, overview
+from newsbot.runtime.report_page import MAX_POINTS, NEW_COLOR, bucket_runs, render_report_page
+from newsbot.state.history import PublishOutcome, RunHistory
+
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
+HOSTILE = '<img src=x onerror=alert(1)> "Evil" & Co'
+
+
+def _report(source: str, new: int = 3, failures: list[str] | None = None, **counters: float) -> SourceReport:
+    return SourceReport(
+        source=source, feeds_fetched=2, articles_seen=new + 5, new_posts=new, updated_posts=1,
+        dropped={"already posted, unchanged": 5, "body too short": new % 2}, errors=len(failures or []),
+        duration_seconds=2.5 + new, failures=failures or [], counters={f"newsbot/{k}": v for k, v in counters.items()},
+    )
+
+
+def _history(path: Path, runs: int = 12, every: timedelta = timedelta(hours=4)) -> None:
+    """``runs`` runs of three sources ending two hours before ``NOW``: yonhap fine, newsis's feed failing
+    in its last two runs, and a third source (a hostile name) silent for its last half."""
+    with RunHistory(str(path)) as history:
+        for index in range(runs):
+            started = NOW - timedelta(hours=2) - every * (runs - 1 - index)
+            last = index >= runs - 2
+            reports = [
+                _report("yonhap", new=index % 5 + 1, **{"compose/model_calls": index}),
+                _report("newsis", new=0 if last else 2, failures=["1 feed(s) unreachable"] if last else None),
+                _report(HOSTILE, new=4 if index < runs // 2 else 0),
+            ]
+            history.record_run(f"run{index}", reports, started, started + timedelta(seconds=9), 1 if last else 0)
+        history.record_publish("run11", NOW - timedelta(hours=2), PublishOutcome(
+            "git", ok=False, message="push to origin main failed (<denied>); 1 commit(s) kept locally"))
+
+
+def test_failing_now_names_a_failing_feed_a_silent_source_and_a_failed_push_but_not_a_healthy_source(tmp_path):
+    _history(tmp_path / "state.sqlite3")
+    with RunHistory(str(tmp_path / "state.sqlite3")) as history:
+        facts = overview(history, now=NOW)
+    alerts = {alert.subject: alert.text for alert in facts.alerts}
+    assert set(alerts) == {"newsis", HOSTILE, "publish"}
+    assert alerts["newsis"].startswith("failed in its last 2 run(s)") and "1 feed(s) unreachable" in alerts["newsis"]
+    assert alerts[HOSTILE].startswith("no new article for 1d 1h (longest gap before: 4h 0m")
+    # The new counter another component added is kept with the run, untouched.
+    assert facts.runs_of("yonhap")[-1].report["counters"] == {"newsbot/compose/model_calls": 11}
+
+
+def test_a_silence_shorter_than_the_source_ever_went_is_not_failing(tmp_path):
+    path = str(tmp_path / "state.sqlite3")
+    with RunHistory(path) as history:
+        for day, new in enumerate([3, 0, 0, 0, 3, 3, 3, 0, 0]):  # once went three days without a post
+            started = NOW - timedelta(days=9 - day)
+            history.record_run(f"r{day}", [_report("weekly", new=new)], started, started, 0)
+        assert overview(history, now=NOW).alerts == []  # two days now, three before: not unusual
+
+
+def test_history_is_pruned_to_its_days(tmp_path):
+    path = str(tmp_path / "state.sqlite3")
+    with RunHistory(path) as history:
+        for age in (100, 50, 1):
+            started = NOW - timedelta(days=age)
+            history.record_run(f"r{age}", [_report("yonhap")], started, started, 0)
+        history.prune(90, now=NOW)
+        assert [run.run_id for run in history.runs()] == ["r50", "r1"]
+        history.prune(0, now=NOW)
+        assert len(history.runs()) == 2
+
+
+def test_many_runs_are_summed_into_buckets_so_a_chart_stays_readable(tmp_path):
+    path = str(tmp_path / "state.sqlite3")
+    with RunHistory(path) as history:
+        for index in range(600):  # every 10 minutes for 100 hours
+            started = NOW - timedelta(minutes=10 * (600 - index))
+            history.record_run(f"r{index}", [_report("yonhap", new=1)], started, started, 0)
+        runs = history.runs()
+    buckets, size = bucket_runs(runs)
+    assert size == timedelta(hours=1) and len(buckets) <= MAX_POINTS
+    assert sum(len(group) for _, group in buckets) == 600
+
+
+def test_report_page_is_self_contained_and_escapes_every_string_from_the_data(tmp_path):
+    _history(tmp_path / "state.sqlite3")
+    with RunHistory(str(tmp_path / "state.sqlite3")) as history:
+        page, charts = render_report_page(overview(history, now=NOW))
+    assert charts == 12
+    assert page.count("<svg") == 12
+    assert "<script" not in page.lower() and "<link" not in page.lower() and "@import" not in page
+    assert not re.search(r"""(?:src|href)\s*=\s*["'](?!#)""", page)  # only in-page references (#ids)
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt; &quot;Evil&quot; &amp; Co" in page
+    assert "&lt;denied&gt;" in page
+    assert "compose/model_calls=11" in page
+    assert 'name="viewport"' in page
+
+
+def _run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "newsbot.cli", *args], cwd=PROJECT_ROOT, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_status_shows_the_same_facts_on_one_screen(tmp_path):
+    _history(tmp_path / "state.sqlite3")
+    result = _run("status", "-s", f"NEWSBOT_STATE={tmp_path / 'state.sqlite3'}")
+    assert result.returncode == 1, result.stderr  # something is failing
+    lines = result.stdout.splitlines()
+    assert len(lines) <= 24 and max(map(len, lines)) <= 160
+    assert lines[1] == "FAILING NOW"
+    assert any(line.startswith("  newsis: failed in its last 2 run(s)") for line in lines)
+    yonhap = next(line for line in lines if line.startswith("yonhap "))
+    assert " ok " in yonhap and re.search(r"\s12\s", yonhap)
+    assert lines[-1].startswith("publish (git)") and "FAILED" in lines[-1]
+
+
+def test_report_and_status_without_a_history_say_so_in_one_line(tmp_path):
+    for command in ("report", "status"):
+        result = _run(command, "-s", f"NEWSBOT_OUTPUT={tmp_path / 'nowhere'}")
+        assert result.returncode == 2
+        assert result.stderr.count("\n") == 1 and "no run history at" in result.stderr
+        assert not (tmp_path / "nowhere").exists()
+
+
+@pytest.fixture
+def chromium() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed; .ci/run installs it with apt-get")
+        pytest.skip("chromium not installed")
+    return path
+
+
+def _browser(chromium: str, *arguments: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
+         "--disable-extensions", "--window-size=412,2000", *arguments],
+        capture_output=True, text=True, timeout=120,
+    )
+
+
+MEASURE = """<script>
+const charts = [...document.querySelectorAll("figure[data-chart] svg")].map(svg => {
+  const box = svg.getBoundingClientRect();
+  return {chart: svg.parentElement.dataset.chart, width: box.width, height: box.height,
+          marks: svg.querySelectorAll("path, rect, use").length};
+});
+document.body.dataset.measured = JSON.stringify(
+  {charts, viewport: window.innerWidth, pageWidth: document.documentElement.scrollWidth});
+</script>"""
+
+
+def test_report_charts_are_drawn_in_headless_chromium_at_phone_width(tmp_path, chromium):
+    _history(tmp_path / "state.sqlite3")
+    page = tmp_path / "report.html"
+    result = _run("report", "--output", str(page), "-s", f"NEWSBOT_STATE={tmp_path / 'state.sqlite3'}")
+    assert result.returncode == 0, result.stderr
+    assert "12 charts" in result.stdout
+
+    # Sizes as laid out by the browser: a copy of the page with a measuring script (the page's own
+    # Content-Security-Policy forbids scripts, so the copy drops it).
+    measured_copy = tmp_path / "measured.html"
+    text = page.read_text(encoding="utf-8")
+    text = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", text)
+    measured_copy.write_text(text.replace("</body>", MEASURE + "</body>"), encoding="utf-8")
+    dom = _browser(chromium, "--virtual-time-budget=5000", "--dump-dom", measured_copy.as_uri())
+    found = re.search(r'data-measured="([^"]*)"', dom.stdout)
+    assert found, dom.stderr[-2000:]
+    measured = json.loads(html.unescape(found.group(1)))
+    charts = measured["charts"]
+    assert len(charts) == 12
+    assert {chart["chart"] for chart in charts} == {"posts-per-day", "articles", "errors", "duration"}
+    for chart in charts:
+        assert chart["width"] >= 300 and chart["height"] >= 150, chart
+        assert chart["marks"] >= 10, chart
+    assert measured["pageWidth"] <= measured["viewport"]  # nothing wider than a phone screen
+
+    # The page itself, as a person sees it: not blank, and the bars drawn in their colour.
+    shot = tmp_path / "shot.png"
+    result = _browser(chromium, f"--screenshot={shot}", page.as_uri())
+    assert shot.exists(), result.stderr[-2000:]
+    image = Image.open(shot).convert("RGB")
+    assert image.size == (412, 2000)
+    assert max(ImageStat.Stat(image).stddev) > 30
+    red, green, blue = (int(NEW_COLOR[i:i + 2], 16) for i in (1, 3, 5))
+    bar_pixels = sum(1 for r, g, b in image.getdata() if abs(r - red) < 12 and abs(g - green) < 12 and abs(b - blue) < 12)
+    assert bar_pixels > 2000
