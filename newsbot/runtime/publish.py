@@ -22,15 +22,15 @@ import os
 import shlex
 import subprocess
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from itemadapter import ItemAdapter
-from scrapy import signals
-from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
 
-from newsbot.state.history import PublishOutcome, RunHistory
 from newsbot.state import state_path
+from newsbot.state.history import PublishOutcome, RunHistory
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +61,10 @@ class PublishJournal:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PublishJournal:
+        # Scrapy is imported here: the publish step below also runs after a quick check, without Scrapy.
+        from scrapy import signals
+        from scrapy.exceptions import NotConfigured
+
         settings = crawler.settings
         if publish_mode(settings) == "none":
             raise NotConfigured("NEWSBOT_PUBLISH is none")
