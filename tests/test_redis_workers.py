@@ -16,6 +16,7 @@ import pytest
 
 from conftest import FIXTURES, PROJECT_ROOT, newsbot_command, read_post
 from newsbot.devserver import LocalServer, load_saved_pages
+from newsbot.state.history import RunHistory
 
 
 @pytest.fixture
@@ -98,6 +99,12 @@ def test_two_workers_share_one_crawl_and_post_each_article_once(tmp_path, redis_
     article_requests = Counter(path for path in forty_pages.requests if path in forty_pages.pages)
     assert len(article_requests) == 40 and set(article_requests.values()) == {1}
     assert _posts(first) and _posts(second), [error[-6000:] for error in logs]
+    # Each worker keeps its runs in its own state file, next to its posts.
+    for output in (first, second):
+        with RunHistory(str(output / ".newsbot" / "state.sqlite3")) as history:
+            runs = history.runs()
+        assert [(run.source, run.exit_status) for run in runs] == [("feed", 0)]
+        assert runs[0].report["new_posts"] == len(_posts(output))
 
 
 def test_a_killed_worker_loses_no_article(tmp_path, redis_url, forty_pages):

@@ -137,10 +137,15 @@ def _publish_command(command: str, output: str, files: list[str]) -> PublishOutc
 
 
 def _git(directory: str, *arguments: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        ["git", *arguments], cwd=directory, capture_output=True, text=True, timeout=GIT_TIMEOUT,
-        env={**os.environ, "GIT_TERMINAL_PROMPT": "0"},
-    )
+    """git's answer; a hung remote or a vanished directory is a failed answer, not an exception."""
+    command = ["git", *arguments]
+    try:
+        return subprocess.run(command, cwd=directory, capture_output=True, text=True, timeout=GIT_TIMEOUT,
+                              env={**os.environ, "GIT_TERMINAL_PROMPT": "0"})
+    except subprocess.TimeoutExpired:
+        return subprocess.CompletedProcess(command, -1, "", f"fatal: git {arguments[0]} took over {GIT_TIMEOUT} s")
+    except OSError as error:
+        return subprocess.CompletedProcess(command, -1, "", f"fatal: cannot run git: {error.strerror or error}")
 
 
 def _failed(result: subprocess.CompletedProcess) -> list[str]:
