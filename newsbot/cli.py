@@ -238,7 +238,10 @@ _COMPOSE_STEPS = [
 
 
 def compose(path: str, url: str, overrides: list[str]) -> int:
-    """Print the post newsbot would write from a saved page under ``overrides`` (brief or full); nothing is written."""
+    """Print the post newsbot would write from a saved page under ``overrides`` (brief, full or rewrite).
+
+    Nothing is written and no state is read: a rewrite always asks the model.
+    """
     import asyncio
     import inspect
 
@@ -258,12 +261,20 @@ def compose(path: str, url: str, overrides: list[str]) -> int:
     only_pools = {"TWISTED_REACTOR_ENABLED": False, "EXTENSIONS": {"newsbot.runtime.workers.WorkerPools": 100}}
     crawler = get_crawler(Spider, {**settings.copy_to_dict(), **only_pools})
     steps = [load_object(step).from_crawler(crawler) for step in _COMPOSE_STEPS]
+    rewriter = None
+    if template.body_mode == "rewrite":
+        from newsbot.compose.rewrite import Rewriter
+        from newsbot.state.sqlite import SqliteStateStore
+
+        rewriter = Rewriter(crawler, SqliteStateStore(":memory:"))
 
     async def run() -> object:
         item = article
         for step in steps:
             result = step.process_item(item)
             item = await result if inspect.isawaitable(result) else result
+        if rewriter is not None:
+            await rewriter.rewrite_item(item)
         return item
 
     try:
@@ -272,6 +283,9 @@ def compose(path: str, url: str, overrides: list[str]) -> int:
         print(f"newsbot: no post: {exc}", file=sys.stderr)
         return EXIT_SOURCE_FAILED
     sys.stdout.write(render_post(item, template))
+    for key, value in sorted(crawler.stats.get_stats().items()):
+        if key.startswith("newsbot/rewrite/"):
+            print(f"{key}: {value}", file=sys.stderr)
     return EXIT_OK
 
 

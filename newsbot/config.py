@@ -299,7 +299,14 @@ RULES: dict[str, Rule] = {
     "NEWSBOT_FOOTER": template(*_POST_FIELDS),
     "NEWSBOT_SUMMARY_NOTE": text(),
     "NEWSBOT_EXCERPT_LENGTH": integer(minimum=1),
-    "NEWSBOT_BODY": choice("brief", "full"),
+    "NEWSBOT_BODY": choice("brief", "full", "rewrite"),
+    "NEWSBOT_LLM_URL": url("http", "https", empty_ok=True),
+    "NEWSBOT_LLM_MODEL": text(),
+    "NEWSBOT_LLM_API_KEY": text(),
+    "NEWSBOT_LLM_TIMEOUT": number(minimum=0, exclusive=True),
+    "NEWSBOT_LLM_CONCURRENCY": integer(minimum=1),
+    "NEWSBOT_LLM_MAX_PER_RUN": integer(minimum=0, meaning="0: no limit"),
+    "NEWSBOT_POST_LANGUAGE": text(),
     "NEWSBOT_KEY_POINTS_HEADING": text(),
     "NEWSBOT_MIN_BODY_CHARS": integer(minimum=0),
     "NEWSBOT_DEFAULT_TIMEZONE": timezone(),
@@ -349,6 +356,8 @@ def validate_settings(settings: _Settings) -> None:
         problem = rule.check(value)
         if problem:
             raise SettingsError(f"{name}={_show(value)}: {problem}; {name} takes {rule.accepts}")
+    if settings.get("NEWSBOT_BODY") == "rewrite" and not settings.get("NEWSBOT_LLM_MODEL"):
+        raise SettingsError("NEWSBOT_BODY=rewrite needs NEWSBOT_LLM_MODEL, the name of the model the server runs")
 
 
 def _show(value: Any) -> str:

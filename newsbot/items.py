@@ -51,6 +51,8 @@ class Article:
     """Post summary, plain text, at most 150 characters (set by a pipeline)."""
     key_sentences: list[str] = field(default_factory=list)
     """Up to five whole sentences of the article, plain text, in article order, none in ``excerpt`` (the brief's list)."""
+    rewrite: dict = field(default_factory=dict)
+    """A model's rewrite that passed the checks, in the JSON contract of :mod:`newsbot.compose.rewrite`; empty when none."""
     image: str = ""
     """Image the post shows: a site path (``/assets/...``) or an absolute URL (set by a pipeline)."""
     images: list[dict] = field(default_factory=list)

@@ -36,10 +36,25 @@ NEWSBOT_EXCERPT_LENGTH = 150
 # Articles whose body is shorter than this many characters are dropped.
 NEWSBOT_MIN_BODY_CHARS = 80
 # Post body: "brief" (headline, summary, key sentences, link; copies at most a third of the article and
-# never more than 600 characters) or "full" (the whole article: only with a licence to republish it).
+# never more than 600 characters), "full" (the whole article: only with a licence to republish it) or
+# "rewrite" (a model's rewrite in the seed's shape, checked against the article; a brief when it fails).
 NEWSBOT_BODY = "brief"
 # Heading over the brief's key sentences, and of the rewrite's key-points table.
 NEWSBOT_KEY_POINTS_HEADING = "주요 내용"
+# rewrite: base URL of any OpenAI-compatible server (Ollama: http://localhost:11434/v1; empty: OpenAI's).
+NEWSBOT_LLM_URL = ""
+# rewrite: the model name the server knows (required for rewrite), e.g. "gpt-4o-mini" or "qwen2.5:7b".
+NEWSBOT_LLM_MODEL = ""
+# rewrite: API key; empty = the OPENAI_API_KEY environment variable. Never logged or written anywhere.
+NEWSBOT_LLM_API_KEY = ""
+# rewrite: seconds one model call may take before the post falls back to a brief.
+NEWSBOT_LLM_TIMEOUT = 60.0
+# rewrite: model calls in flight at once.
+NEWSBOT_LLM_CONCURRENCY = 2
+# rewrite: most model calls in one run (0 = no limit); later posts of the run are briefs.
+NEWSBOT_LLM_MAX_PER_RUN = 100
+# rewrite: language the rewritten posts are written in (posts from English wires come out in Korean).
+NEWSBOT_POST_LANGUAGE = "ko"
 # Time zone for sources that give dates without an offset and are not Korean.
 NEWSBOT_DEFAULT_TIMEZONE = "UTC"
 # Skip articles published more than this many days ago (0 = no limit).

@@ -1,7 +1,9 @@
-"""Fields -> post body, per ``NEWSBOT_BODY``: ``brief`` (default) or ``full``.
+"""Fields -> post body, per ``NEWSBOT_BODY``: ``brief`` (default), ``full`` or ``rewrite``.
 
 - brief: headline, summary and key sentences of the article within a copy limit (:mod:`.brief`);
-- full: the article as extracted, for users licensed to republish it (:mod:`.full`).
+- full: the article as extracted, for users licensed to republish it (:mod:`.full`);
+- rewrite: a model's rewrite in the seed's shape, checked against the article (:mod:`.rewrite`,
+  :mod:`.guard`); a post whose rewrite failed or was rejected is a brief.
 """
 
 from __future__ import annotations
@@ -32,16 +34,27 @@ class Body:
     language: str
     """Language the post is written in (the summary note is added to Korean posts)."""
     mode: str
-    """The composer that made it: ``brief`` or ``full``."""
+    """The composer that made it: ``brief``, ``full`` or ``rewrite``."""
 
 
 def compose_body(item: object, template: PostTemplate) -> Body:
-    """The body ``template.body_mode`` asks for."""
+    """The body ``template.body_mode`` asks for; a brief when a rewrite was asked for but there is none."""
     adapter = item if isinstance(item, ItemAdapter) else ItemAdapter(item)
     title = plain_text(adapter.get("title"))
     excerpt = plain_text(adapter.get("excerpt"))
     language = adapter.get("language") or ""
     if template.body_mode == "full":
         return Body(render_full(adapter), title, excerpt, language, "full")
+    rewrite = adapter.get("rewrite")
+    if template.body_mode == "rewrite" and rewrite:
+        from newsbot.compose.rewrite import cut_on_sentence, render_rewrite
+
+        return Body(
+            render_rewrite(rewrite, template.key_points_heading),
+            plain_text(rewrite["title"]),
+            cut_on_sentence(plain_text(rewrite["summary"]), template.excerpt_length),
+            template.post_language,
+            "rewrite",
+        )
     summary, key_sentences = fit_copy_limit(title, excerpt, list(adapter.get("key_sentences") or []), article_text(adapter))
     return Body(render_brief(title, summary, key_sentences, template.key_points_heading), title, summary, language, "brief")

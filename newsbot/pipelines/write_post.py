@@ -1,4 +1,8 @@
-"""Write each article as a Jekyll post, atomically, once; rewrite it in place when it changed."""
+"""Write each article as a Jekyll post, atomically, once; rewrite it in place when it changed.
+
+With ``NEWSBOT_BODY=rewrite`` the model is asked here, under the post's claim and only for an
+article that is new or changed, so a re-run or another worker never pays for the same call.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
+from newsbot.compose.rewrite import Rewriter
 from newsbot.config import out_of_space, stop_crawl
 from newsbot.exporters.jekyll import JekyllPostExporter, PostTemplate, post_filename
 from newsbot.state.extension import StateExtension
@@ -45,6 +50,7 @@ class WritePostPipeline:
         self.output_dir = settings.get("NEWSBOT_OUTPUT", self.output_dir)
         self.template = PostTemplate.from_settings(settings)
         self.state = StateExtension.store_of(crawler)
+        self.rewriter = Rewriter(crawler, self.state) if self.template.body_mode == "rewrite" else None
         self.posts_dir = Path(self.output_dir, POSTS_DIR)
         # Temporary files live outside _posts/ so a kill leaves nothing half-written there.
         self.tmp_dir = Path(self.output_dir, ".newsbot", "tmp")
@@ -62,7 +68,7 @@ class WritePostPipeline:
             if leftover.stat().st_mtime < cutoff:
                 leftover.unlink(missing_ok=True)
 
-    def process_item(self, item: object) -> object:
+    async def process_item(self, item: object) -> object:
         adapter = ItemAdapter(item)
         urls = [adapter.get("url"), adapter.get("canonical_url"), adapter.get("feed_url")]
         digest = content_hash(adapter)
@@ -76,6 +82,8 @@ class WritePostPipeline:
                 self.stats.inc_value("newsbot/write/unchanged")
                 raise DropItem(f"already posted, unchanged: {adapter.get('url')} -> {previous.path}")
             relative = previous.path if previous else os.path.join(POSTS_DIR, post_filename(adapter))
+            if self.rewriter is not None:
+                await self.rewriter.rewrite_item(item)
             try:
                 self._write_atomically(Path(self.output_dir, relative), adapter)
                 self.state.record(
@@ -97,6 +105,8 @@ class WritePostPipeline:
         adapter["post_path"] = relative
         event = "updated" if previous else "new"
         self.stats.inc_value(f"newsbot/write/{event}")
+        body = "rewrite" if adapter.get("rewrite") else "full" if self.template.body_mode == "full" else "brief"
+        self.stats.inc_value(f"newsbot/write/body/{body}")
         logger.info("%s post %s (%s)", event, relative, adapter.get("url"))
         return item
 

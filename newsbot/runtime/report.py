@@ -60,6 +60,11 @@ class SourceReport:
     """Why cron should hear about this source (empty when it went fine)."""
     counters: dict[str, float] = field(default_factory=dict)
     """Every ``newsbot/*`` stats counter of the run, so the history keeps counters added later."""
+    bodies: dict[str, int] = field(default_factory=dict)
+    """Posts written per body kind: ``brief``, ``full``, ``rewrite``."""
+    rewrite: dict[str, int] = field(default_factory=dict)
+    """Model use: ``calls``, ``accepted``, ``cached``, ``fallbacks``, ``retries``, ``prompt_tokens``,
+    ``completion_tokens``, and ``fallback_<reason>`` per reason (empty when no rewrite was asked for)."""
 
     @classmethod
     def from_stats(cls, source: str, stats: dict, failures: list[str]) -> SourceReport:
@@ -78,7 +83,24 @@ class SourceReport:
             failures=failures,
             counters={key: value for key, value in stats.items()
                       if key.startswith("newsbot/") and isinstance(value, (int, float))},
+            bodies={key.rsplit("/", 1)[1]: value for key, value in stats.items() if key.startswith("newsbot/write/body/")},
+            rewrite=_rewrite_figures(stats),
         )
+
+
+def _rewrite_figures(stats: dict) -> dict[str, int]:
+    figures = {
+        name: stats.get(key, 0)
+        for name, key in (
+            ("calls", "newsbot/rewrite/calls"), ("accepted", "newsbot/rewrite/accepted"),
+            ("cached", "newsbot/rewrite/cached"), ("fallbacks", "newsbot/rewrite/fallback"),
+            ("retries", "newsbot/rewrite/retries"), ("prompt_tokens", "newsbot/rewrite/tokens/prompt"),
+            ("completion_tokens", "newsbot/rewrite/tokens/completion"),
+        )
+    }
+    prefix = "newsbot/rewrite/fallback/"
+    figures.update({f"fallback_{key[len(prefix):]}": value for key, value in stats.items() if key.startswith(prefix)})
+    return figures if any(figures.values()) else {}
 
 
 def format_table(reports: list[SourceReport]) -> str:
@@ -96,7 +118,18 @@ def format_table(reports: list[SourceReport]) -> str:
             lines.append(f"{'':<12} dropped {count}: {reason}")
         for reason, count in sorted(report.refused.items()):
             lines.append(f"{'':<12} refused {count}: {reason}")
+        if report.rewrite:
+            lines.append(f"{'':<12} model: {_model_line(report.rewrite)}")
     return "\n".join(lines)
+
+
+def _model_line(model: dict[str, int]) -> str:
+    reasons = ", ".join(f"{name[9:]} {count}" for name, count in sorted(model.items()) if name.startswith("fallback_"))
+    return (
+        f"{model['calls']} calls, {model['accepted']} accepted, {model['cached']} cached, "
+        f"{model['fallbacks']} fell back to a brief{f' ({reasons})' if reasons else ''}, "
+        f"{model['retries']} retries, {model['prompt_tokens']} + {model['completion_tokens']} tokens"
+    )
 
 
 def write_json(path: str, reports: list[SourceReport], exit_status: int, published: PublishOutcome | None = None) -> None:

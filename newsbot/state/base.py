@@ -93,6 +93,14 @@ class StateStore(ABC):
         """Remember the feeds a complete run of ``source`` with ``arguments`` started from."""
 
     @abstractmethod
+    def cached_rewrite(self, key: str) -> dict | None:
+        """The model's rewrite kept under ``key`` (article text, model, prompt version), or None."""
+
+    @abstractmethod
+    def record_rewrite(self, key: str, rewrite: dict) -> None:
+        """Keep an accepted rewrite, so a re-run or a story update with the same article calls no model."""
+
+    @abstractmethod
     def count(self) -> int:
         """How many posts are recorded."""
 

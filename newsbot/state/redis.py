@@ -5,6 +5,7 @@ Every key starts with ``newsbot:``; the README lists them.
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import uuid
@@ -69,6 +70,13 @@ class RedisStateStore(StateStore):
 
     def record_source_feeds(self, source: str, arguments: str, feeds: list[str]) -> None:
         """Nothing to keep: the quick check that reads these runs on one machine only."""
+
+    def cached_rewrite(self, key: str) -> dict | None:
+        value = self.server.get(f"{PREFIX}:rewrite:{key}")
+        return json.loads(value) if value else None
+
+    def record_rewrite(self, key: str, rewrite: dict) -> None:
+        self.server.set(f"{PREFIX}:rewrite:{key}", json.dumps(rewrite, ensure_ascii=False))
 
     def count(self) -> int:
         return sum(1 for _ in self.server.scan_iter(f"{PREFIX}:post:*"))

@@ -27,6 +27,11 @@ CREATE TABLE IF NOT EXISTS feeds (
     etag TEXT NOT NULL DEFAULT '',
     last_modified TEXT NOT NULL DEFAULT ''
 );
+CREATE TABLE IF NOT EXISTS rewrites (
+    key TEXT PRIMARY KEY,
+    rewrite TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS source_feeds (
     source TEXT NOT NULL,
     arguments TEXT NOT NULL,
@@ -108,6 +113,17 @@ class SqliteStateStore(StateStore):
             "SELECT feeds FROM source_feeds WHERE source = ? AND arguments = ?", (source, arguments)
         ).fetchone()
         return json.loads(row[0]) if row else []
+
+    def cached_rewrite(self, key: str) -> dict | None:
+        row = self._db.execute("SELECT rewrite FROM rewrites WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def record_rewrite(self, key: str, rewrite: dict) -> None:
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        self._db.execute(
+            "INSERT OR REPLACE INTO rewrites (key, rewrite, created_at) VALUES (?, ?, ?)",
+            (key, json.dumps(rewrite, ensure_ascii=False), now),
+        )
 
     def count(self) -> int:
         """How many posts are recorded."""
