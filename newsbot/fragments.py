@@ -9,6 +9,13 @@ import lxml.html
 from lxml import etree
 
 
+# A link or image source that is not already absolute (nor a fragment, mail or data URL). The quote
+# is matched or refused outright (no possessive ``?+``, which needs Python 3.11): either a quote and
+# then a relative value, or no quote at all and a relative value.
+_ABSOLUTE = r"(?:https?://|#|mailto:|data:)"
+_RELATIVE_LINK = re.compile(
+    rf"""\b(?:href|src|srcset|poster|action|cite|data)\s*=\s*(?:["'](?!{_ABSOLUTE})|(?!["']|{_ABSOLUTE}))""", re.I
+)
 # Characters XML (and so lxml) cannot hold: C0 controls other than tab, newline, carriage return.
 XML_INCOMPATIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -25,3 +32,15 @@ def inner_html(wrapper: lxml.html.HtmlElement) -> str:
     """The wrapper's content as HTML, without the wrapper itself."""
     leading = html.escape(wrapper.text) if wrapper.text else ""
     return leading + "".join(lxml.html.tostring(child, encoding="unicode") for child in wrapper)
+
+
+def absolutize_links(markup: str, base_url: str) -> str:
+    """``markup`` with relative links and image sources made absolute against ``base_url``; parsed
+    only when there is one (the extractor resolves the article's own links already)."""
+    if not _RELATIVE_LINK.search(markup):
+        return markup
+    fragment = parse_fragment(markup)
+    if fragment is None:
+        return markup
+    fragment.make_links_absolute(base_url, resolve_base_href=False, handle_failures="discard")
+    return inner_html(fragment)

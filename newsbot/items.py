@@ -53,6 +53,10 @@ class Article:
     """Up to five whole sentences of the article, plain text, in article order, none in ``excerpt`` (the brief's list)."""
     rewrite: dict = field(default_factory=dict)
     """A model's rewrite that passed the checks, in the JSON contract of :mod:`newsbot.compose.rewrite`; empty when none."""
+    finished: bool = False
+    """True when the worker that extracted the article also made its links absolute, sanitized
+    ``body_html`` and summarized it into ``excerpt`` and ``key_sentences`` (:mod:`newsbot.finish`):
+    the pipelines then check and count, and parse nothing again."""
     image: str = ""
     """Image the post shows: a site path (``/assets/...``) or an absolute URL (set by a pipeline)."""
     images: list[dict] = field(default_factory=list)

@@ -20,7 +20,7 @@ class BuildExcerptPipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
         self.max_length = crawler.settings.getint("NEWSBOT_EXCERPT_LENGTH", self.max_length)
-        # Summaries take a few milliseconds in any language: in the extraction workers.
+        # Articles come summarized from the extraction workers; this summarizes any other item there too.
         self.pool = WorkerPools.pool_of(crawler)
 
     @classmethod
@@ -29,10 +29,13 @@ class BuildExcerptPipeline:
 
     async def process_item(self, item: object) -> object:
         adapter = ItemAdapter(item)
-        text = article_paragraphs(adapter.get("body_html") or "") or adapter.get("body_text") or ""
-        excerpt, key_sentences = await self.pool.run(
-            excerpt_and_key_sentences, text, self.max_length, adapter.get("language") or ""
-        )
+        if adapter.get("finished"):  # summarized by the worker that extracted it (newsbot.finish)
+            excerpt, key_sentences = adapter.get("excerpt") or "", adapter.get("key_sentences") or []
+        else:
+            text = article_paragraphs(adapter.get("body_html") or "") or adapter.get("body_text") or ""
+            excerpt, key_sentences = await self.pool.run(
+                excerpt_and_key_sentences, text, self.max_length, adapter.get("language") or ""
+            )
         if excerpt:
             self.stats.inc_value("newsbot/excerpt/summary")
         else:

@@ -43,7 +43,7 @@ def _exit_with(crawl_pid: int) -> None:
 
 # Imported once by the fork server, so every worker starts with them, warmed up (copy-on-write,
 # no import per worker); and instead of the default ``__main__``, which would give each worker Scrapy too.
-_PRELOAD = ["newsbot.extract.article", "newsbot.summarize", "newsbot.compose.brief", "newsbot.runtime.warmup"]
+_PRELOAD = ["newsbot.extract.article", "newsbot.finish", "newsbot.runtime.warmup"]
 
 
 def _worker_context() -> multiprocessing.context.ForkServerContext:

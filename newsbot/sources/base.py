@@ -13,10 +13,11 @@ from twisted.python.failure import Failure
 
 from newsbot import signals as newsbot_signals
 from newsbot.config import Rule, SettingsError, check_arguments, integer
-from newsbot.extract import extract_page
 from newsbot.feeds import FeedEntry, parse_feed
+from newsbot.finish import finish_page
 from newsbot.items import Article
 from newsbot.middlewares import RequestRefused
+from newsbot.pipelines.build_excerpt import BuildExcerptPipeline
 from newsbot.runtime.workers import WorkerPool, WorkerPools
 from newsbot.state import StateStore, arguments_key
 from newsbot.state.extension import StateExtension
@@ -67,6 +68,7 @@ class NewsSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
         spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.excerpt_length = crawler.settings.getint("NEWSBOT_EXCERPT_LENGTH", BuildExcerptPipeline.max_length)
         max_age_days = crawler.settings.getfloat("NEWSBOT_MAX_AGE_DAYS", 0)
         spider.oldest = datetime.now(timezone.utc) - timedelta(days=max_age_days) if max_age_days > 0 else None
         spider.run_arguments = arguments_key(kwargs)
@@ -157,11 +159,12 @@ class NewsSpider(scrapy.Spider):
             logger.warning("not an HTML page, skipped: %s", response.url)
             return
         article = await self.pool.run(
-            extract_page,
+            finish_page,
             response.body,
             response.url,
             response.headers.get("Content-Type", b"").decode("latin-1"),
             self.timezone or None,
+            self.excerpt_length,
         )
         if article.cut_short:
             stats.inc_value("newsbot/bomb/deep_html")
@@ -177,7 +180,11 @@ class NewsSpider(scrapy.Spider):
             article.source = self.source_name
         article.categories = [self.category_map.get(name.lower(), name) for name in article.categories]
         stats.inc_value("newsbot/article/extracted")
-        yield self.adjust_article(article, response)
+        body_html = article.body_html
+        article = self.adjust_article(article, response)
+        if article.body_html != body_html:
+            article.finished = False  # a source's fix to the body: the pipelines sanitize and summarize it
+        yield article
 
     def adjust_article(self, article: Article, response: Response) -> Article:
         """Hook for per-source fixes of fields the generic chain gets wrong."""

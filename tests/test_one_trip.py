@@ -1,0 +1,65 @@
+"""One trip per article: the worker that extracts a page also sanitizes and summarizes it, and the
+crawl process's pipelines then parse nothing again."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+
+from scrapy.http import HtmlResponse
+from scrapy.utils.test import get_crawler
+
+from conftest import PAGES
+from newsbot.feeds import FeedEntry
+from newsbot.pipelines import absolutize_urls, build_excerpt, sanitize_body
+from newsbot.sources.feed import FeedSpider
+
+URL = "https://www.hankookilbo.com/news/article/A2026012914320005196"
+SETTINGS = {"NEWSBOT_WORKERS": 0, "EXTENSIONS": {"newsbot.runtime.workers.WorkerPools": 0}}
+
+
+def _article(spider_class=FeedSpider):
+    crawler = get_crawler(spider_class, SETTINGS)
+    spider = spider_class.from_crawler(crawler, url="https://www.hankookilbo.com/feed.xml")
+    page = gzip.decompress((PAGES / "fundus-kr-HankookIlbo_2026_01_29.html.gz").read_bytes())
+    response = HtmlResponse(url=URL, body=page.replace(b"</p>", b"<script>alert(1)</script></p>", 1), encoding="utf-8")
+    return crawler, asyncio.run(anext(spider.parse_article(response, FeedEntry(url=URL))))
+
+
+def _fail(*args, **kwargs):
+    raise AssertionError("the crawl process parsed the body again")
+
+
+def test_the_worker_returns_the_article_sanitized_and_summarized_and_the_pipelines_parse_nothing(monkeypatch):
+    crawler, article = _article()
+    assert article.finished
+    assert "<script" not in article.body_html and "alert(1)" not in article.body_html
+    assert article.excerpt.startswith("장동혁 국민의힘 대표가 당권을 위협하던 한동훈 전 대표를 제명했지만")
+    assert article.key_sentences
+    body, excerpt = article.body_html, article.excerpt
+    monkeypatch.setattr(absolutize_urls, "absolutize_links", _fail)
+    monkeypatch.setattr(sanitize_body, "sanitize_html", _fail)
+    monkeypatch.setattr(build_excerpt, "article_paragraphs", _fail)
+    monkeypatch.setattr(build_excerpt, "excerpt_and_key_sentences", _fail)
+    absolutize_urls.AbsolutizeUrlsPipeline.from_crawler(crawler).process_item(article)
+    sanitize_body.SanitizeBodyPipeline.from_crawler(crawler).process_item(article)
+    asyncio.run(build_excerpt.BuildExcerptPipeline.from_crawler(crawler).process_item(article))
+    assert (article.body_html, article.excerpt) == (body, excerpt)
+    assert crawler.stats.get_value("newsbot/excerpt/summary") == 1
+
+
+class _EditingSpider(FeedSpider):
+    name = "editing"
+
+    def adjust_article(self, article, response):
+        article.body_html = '<p>Rewritten by the source.</p><p onclick="x()">A second, longer sentence of it here.</p>'
+        return article
+
+
+def test_a_source_that_changes_the_body_gets_it_sanitized_and_summarized_by_the_pipelines():
+    crawler, article = _article(_EditingSpider)
+    assert not article.finished
+    sanitize_body.SanitizeBodyPipeline.from_crawler(crawler).process_item(article)
+    asyncio.run(build_excerpt.BuildExcerptPipeline.from_crawler(crawler).process_item(article))
+    assert "onclick" not in article.body_html
+    assert article.excerpt == "Rewritten by the source. A second, longer sentence of it here."
