@@ -112,10 +112,11 @@ def crawl(url: str, output: str) -> dict:
         time.sleep(0.05)
     wall = time.perf_counter() - started
     cpu = sum(cpu_seconds.values())  # last sample of each process: slightly under the true total
+    crawl_cpu = cpu_seconds.get(process.pid, 0.0)
     posts = len(list(Path(output, "_posts").glob("*.md")))
     processes = sorted((peak // 1024 for peak in process_peaks.values()), reverse=True)
     return {
-        "wall": wall, "cpu": cpu, "peak_mib": peak_rss / 1024, "pss_mib": peak_pss / 1024,
+        "wall": wall, "cpu": cpu, "crawl_cpu": crawl_cpu, "peak_mib": peak_rss / 1024, "pss_mib": peak_pss / 1024,
         "processes": processes, "posts": posts, "status": process.returncode,
     }
 
@@ -146,7 +147,7 @@ def main() -> None:
     ratio, first, second = sorted(runs, key=lambda run: run[0])[len(runs) // 2]  # the median pair
     floor_seconds = first["wall"] / ratio
     print(f"crawl:  {first['wall']:.1f} s wall, {first['posts']} posts, {len(pages) / first['wall']:.1f} articles/s, "
-          f"{first['cpu'] / len(pages) * 1000:.0f} ms CPU/article, peak RSS {first['peak_mib']:.0f} MiB, exit {first['status']}")
+          f"{first['cpu'] / len(pages) * 1000:.0f} ms CPU/article ({first['crawl_cpu']:.1f} s in the crawl process), peak RSS {first['peak_mib']:.0f} MiB, exit {first['status']}")
     print(f"        peak PSS {first['pss_mib']:.0f} MiB (shared pages counted once); "
           f"per-process peak RSS (MiB): {', '.join(map(str, first['processes']))}")
     print(f"floor:  trafilatura.extract alone {floor_seconds:.1f} s in one process; ratio crawl / floor {first['wall'] / floor_seconds:.2f}")
