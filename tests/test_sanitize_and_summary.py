@@ -118,6 +118,6 @@ def test_korean_summary_needs_no_tokenizer_and_compares_words_without_their_part
      ('src="data:image/png;base64,AA"', False), ("href=mailto:a@x.example", False)],
 )
 def test_the_relative_link_check_tells_quoted_and_unquoted_values_apart(attribute, relative):
-    from newsbot.pipelines.absolutize_urls import _RELATIVE_LINK
+    from newsbot.fragments import _RELATIVE_LINK
 
     assert bool(_RELATIVE_LINK.search(f"<a {attribute}>x</a>")) is relative
