@@ -1,6 +1,7 @@
 """The rest of an article's one trip through a worker: after extraction, its links made absolute,
-its body through the allowlist, its summary and the brief's key sentences. The article comes back to the crawl process
-finished, and the crawl process does I/O and state without parsing the body again."""
+its body through the allowlist, its summary and the brief's key sentences. The article comes back
+to the crawl process finished, and the crawl process does I/O and state without parsing the body
+again."""
 
 from __future__ import annotations
 
