@@ -16,7 +16,7 @@ from newsbot import extract_article
 from newsbot.exporters.jekyll import PostTemplate, post_filename, render_post
 from newsbot.feeds import parse_feed
 from newsbot.items import Article
-from newsbot.pipelines.sanitize_body import sanitize_html
+from newsbot.sanitize import sanitize_html
 from newsbot.text import plain_text
 
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

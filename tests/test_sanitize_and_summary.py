@@ -10,7 +10,7 @@ import pytest
 
 from conftest import PAGES, manifest
 from newsbot import extract_article
-from newsbot.pipelines.sanitize_body import sanitize_html
+from newsbot.sanitize import sanitize_html
 from newsbot.summarize import article_paragraphs, split_sentences, summarize, words
 from newsbot.text import plain_text
 
