@@ -1,7 +1,7 @@
 """The article item that flows from a source through the pipelines to a post.
 
 One item per article. Extraction fills the article fields; the pipelines then
-fill the post fields (``excerpt``, ``image``, ``post_path``). Every field is a
+fill the post fields (``excerpt``, ``image``). Every field is a
 plain JSON value so the item can be printed, queued or stored as it is.
 """
 
@@ -61,5 +61,3 @@ class Article:
     """Image the post shows: a site path (``/assets/...``) or an absolute URL (set by a pipeline)."""
     images: list[dict] = field(default_factory=list)
     """ImagesPipeline results: ``{"url", "path", "checksum", "status"}`` per download."""
-    post_path: str = ""
-    """Path of the written post, relative to the output directory (set by the writer; the publish step reads it)."""

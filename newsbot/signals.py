@@ -3,5 +3,9 @@
 article_failed = object()
 """An article request failed for good (HTTP error, timeout, reset); args: ``url``, ``spider``."""
 
+post_writing = object()
+"""A post file is about to be written (new or rewritten); args: ``path`` (relative to the output
+directory), ``item``. Sent before the write, so a run killed right after it still has it noted."""
+
 request_taken = object()
 """A worker took a request from the shared Redis queue; args: ``request``, ``spider``."""

@@ -18,6 +18,7 @@ from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
+from newsbot import signals as newsbot_signals
 from newsbot.compose.rewrite import Rewriter
 from newsbot.config import out_of_space, stop_crawl
 from newsbot.exporters.jekyll import JekyllPostExporter, PostTemplate, post_filename
@@ -85,6 +86,7 @@ class WritePostPipeline:
             if self.rewriter is not None:
                 await self.rewriter.rewrite_item(item)
             try:
+                self.crawler.signals.send_catch_log(newsbot_signals.post_writing, path=relative, item=item)
                 self._write_atomically(Path(self.output_dir, relative), adapter)
                 self.state.record(
                     [url for url in urls if url],
@@ -102,7 +104,6 @@ class WritePostPipeline:
                 raise DropItem(f"disk full: {adapter.get('url')}") from None
         finally:
             self.state.release(identity)
-        adapter["post_path"] = relative
         event = "updated" if previous else "new"
         self.stats.inc_value(f"newsbot/write/{event}")
         body = "rewrite" if adapter.get("rewrite") else "full" if self.template.body_mode == "full" else "brief"

@@ -1,7 +1,8 @@
 """Publishing a run's posts: ``NEWSBOT_PUBLISH`` = ``none`` | ``git`` | a command line.
 
-During the crawl :class:`PublishJournal` appends every post file written or rewritten, with its
-images, to ``publish-pending.jsonl`` next to the state file. After the run, under the run lock,
+During the crawl :class:`PublishJournal` appends every post file about to be written or rewritten,
+with its images, to ``publish-pending.jsonl`` next to the state file (before the write, so a run
+killed in between leaves it noted). After the run, under the run lock,
 :func:`publish` hands those files on and empties the journal only once they are safely handed on,
 so a failed commit or command is retried with the same files on the next run.
 
@@ -26,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from itemadapter import ItemAdapter
 
+from newsbot import signals
 from newsbot.state import state_path
 from newsbot.state.history import PublishOutcome, RunHistory
 
@@ -54,7 +56,7 @@ def journal_path(settings: _Settings) -> str:
 
 
 class PublishJournal:
-    """Extension: notes each post written (and its stored images) for the publish step after the run."""
+    """Extension: notes each post about to be written (and its stored images) for the publish step after the run."""
 
     def __init__(self, path: str) -> None:
         self.path = path
@@ -62,23 +64,19 @@ class PublishJournal:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PublishJournal:
         # Scrapy is imported here: the publish step below also runs after a quick check, without Scrapy.
-        from scrapy import signals
         from scrapy.exceptions import NotConfigured
 
         settings = crawler.settings
         if publish_mode(settings) == "none":
             raise NotConfigured("NEWSBOT_PUBLISH is none")
         journal = cls(journal_path(settings))
-        crawler.signals.connect(journal.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(journal.post_writing, signal=signals.post_writing)
         return journal
 
-    def item_scraped(self, item: object) -> None:
+    def post_writing(self, path: str, item: object) -> None:
         adapter = ItemAdapter(item)
-        post = adapter.get("post_path")
-        if not post:
-            return
-        files = [post, *(str(Path("assets", "img", image["path"])) for image in adapter.get("images") or [])]
-        entry = {"post": post, "title": adapter.get("title") or "", "files": files}
+        files = [path, *(str(Path("assets", "img", image["path"])) for image in adapter.get("images") or [])]
+        entry = {"post": path, "title": adapter.get("title") or "", "files": files}
         Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         with open(self.path, "a", encoding="utf-8") as stream:
             stream.write(json.dumps(entry, ensure_ascii=False) + "\n")
