@@ -368,3 +368,24 @@ def test_bombs_leave_the_peak_memory_of_the_crawl_unchanged(hostile_network, tmp
     # is refused; 256 MiB inflated twice, or 3.6 G pixels decoded, would show many times over.
     allowance = 2 * MAXSIZE // 1024 + 16 * 1024
     assert hostile_network.peak_kib < baseline.peak_kib + allowance, (hostile_network.peak_kib, baseline.peak_kib)
+
+
+def test_a_feed_that_turns_into_a_redirect_to_the_internal_service_leads_neither_the_quick_check_nor_the_crawl_there(tmp_path):
+    from newsbot.devserver import LocalServer, LocalSite, load_saved_pages
+    from newsbot.runtime.quickcheck import ProjectSettings, unchanged_run
+
+    site = load_saved_pages(PAGES)
+    site.pages = {path: page for path, page in site.pages.items() if GOOD_PAGES[0] in path}
+    internal = LocalSite()
+    internal.add(SavedPage(path="/sitemap.xml", body=site.sitemap("http://127.0.0.2")))
+    with LocalServer(internal, host="127.0.0.2") as inside, LocalServer(site) as url:
+        feed = f"{url}/sitemap.xml"
+        assert run_newsbot(tmp_path, feed).returncode == 0
+        site.handlers["/sitemap.xml"] = _redirect(f"{inside}/sitemap.xml")  # the feed's host is trusted, not where it sends
+        assert unchanged_run(ProjectSettings([f"NEWSBOT_OUTPUT={tmp_path}"]), ["feed"], {"url": feed}) is None
+        assert internal.requests == []
+        result = run_newsbot(tmp_path, feed)
+    assert internal.requests == []
+    assert re.search(r"WARNING: refused http://127\.0\.0\.2:\d+/sitemap\.xml: 127\.0\.0\.2 is not a public address", result.stderr)
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 1 and "no feed was fetched" in result.stdout  # the operator's own feed is gone

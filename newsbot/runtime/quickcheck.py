@@ -100,6 +100,16 @@ def unchanged_run(settings: ProjectSettings, sources: list[str], arguments: dict
     ]
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is an answer other than 304: the crawl follows it, checking where it leads."""
+
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
+
+
 def _not_modified(url: str, etag: str, last_modified: str, user_agent: str, timeout: float) -> bool:
     """Does ``url`` answer a conditional GET with 304? Any other answer or error means "let the crawl see"."""
     headers = {"User-Agent": user_agent}
@@ -108,7 +118,7 @@ def _not_modified(url: str, etag: str, last_modified: str, user_agent: str, time
     if last_modified:
         headers["If-Modified-Since"] = last_modified
     try:
-        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=timeout):
+        with _OPENER.open(urllib.request.Request(url, headers=headers), timeout=timeout):
             return False  # 2xx: changed; the body is left unread for the crawl to fetch
     except HTTPError as error:
         return error.code == 304
