@@ -7,7 +7,8 @@ Serves N real pages of the Zyte article-extraction benchmark (none of them in th
 sitemaps aimed at an "internal service" on 127.0.0.2 and compression, pixel and nesting bombs
 (tests/hostile_network.py builds it all). Runs ``newsbot crawl`` with the bombs and without,
 and prints: requests that reached the internal service, posts holding its secret, posts
-written, exit status, tracebacks, refusals by reason, and the peak RSS of the process tree.
+written, exit status, tracebacks, refusals by reason, and the peak RSS of the crawl process
+and of each of its workers.
 """
 
 from __future__ import annotations
@@ -53,7 +54,8 @@ def main() -> None:
             f"{'with' if bombs else 'without'} bombs: internal-service requests {len(run.internal_hits)}, "
             f"posts holding its secret {leaked}, real pages posted {good_posted}/{len(pages)}, "
             f"exit {run.result.returncode}, tracebacks {run.log.count('Traceback')}, "
-            f"peak RSS of the process tree {run.peak_kib / 1024:.0f} MiB"
+            f"peak RSS: crawl process {run.crawl_peak_kib / 1024:.0f} MiB, "
+            f"its workers {', '.join(f'{peak / 1024:.0f}' for peak in run.worker_peaks_kib)} MiB"
         )
         print("   refused: " + ", ".join(f"{count} {reason}" for reason, count in sorted(refused.items())))
 

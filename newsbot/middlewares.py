@@ -15,7 +15,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from w3lib.url import safe_url_string
 
 import newsbot
-from newsbot.network import AddressPolicy, PublicAddressResolver
+from newsbot.network import AddressPolicy, PublicAddressResolver, host_key
 
 logger = logging.getLogger(__name__)
 
@@ -87,22 +87,27 @@ class PublicAddressMiddleware:
 
     @property
     def policy(self) -> AddressPolicy:
-        """The resolver's policy, with this crawler's trusted hosts added (on first use: Scrapy
-        installs the resolver when the process starts, after the middlewares are built)."""
-        if self._policy is None:
-            from twisted.internet import reactor
-
-            resolver = getattr(reactor, "resolver", None)
-            if isinstance(resolver, PublicAddressResolver):
-                self._resolver, self._policy = resolver, resolver.policy
-            else:
-                self._policy = AddressPolicy()
-                logger.warning(
-                    "TWISTED_DNS_RESOLVER is not newsbot.network.PublicAddressResolver: host names are not "
-                    "checked on the address they resolve to, only literal addresses in URLs"
-                )
-            self._policy.trust(self.trusted)
+        self._attach()
+        assert self._policy is not None
         return self._policy
+
+    def _attach(self) -> None:
+        """Share the resolver's policy and give it this crawler's trusted hosts, on first use: Scrapy
+        installs the resolver when the process starts, after the middlewares are built."""
+        if self._policy is not None:
+            return
+        from twisted.internet import reactor
+
+        resolver = getattr(reactor, "resolver", None)
+        if isinstance(resolver, PublicAddressResolver):
+            self._resolver, self._policy = resolver, resolver.policy
+        else:
+            self._policy = AddressPolicy()
+            logger.warning(
+                "TWISTED_DNS_RESOLVER is not newsbot.network.PublicAddressResolver: host names are not "
+                "checked on the address they resolve to, only literal addresses in URLs"
+            )
+        self._policy.trust(self.trusted)
 
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
         url = urlparse_cached(request)
@@ -112,8 +117,9 @@ class PublicAddressMiddleware:
         try:
             address = ipaddress.ip_address(host)
         except ValueError:
-            if self._resolver is not None and host in self._resolver.refused:
-                self.refuse(request, "refused_address", host, self._reason(host))
+            reason = self._refused_name(host)  # a name once resolved to a non-public address stays refused
+            if reason:
+                self.refuse(request, "refused_address", host, reason)
             return None
         if not self.policy.allows(address):
             self.refuse(request, "refused_address", host, f"{host} is not a public address")
@@ -121,12 +127,15 @@ class PublicAddressMiddleware:
 
     def process_exception(self, request: Request, exception: Exception, spider: Spider | None = None) -> None:
         host = urlparse_cached(request).hostname or ""
-        if isinstance(exception, CannotResolveHostError) and self._resolver is not None and host in self._resolver.refused:
-            self.refuse(request, "refused_address", host, self._reason(host))
+        reason = self._refused_name(host) if isinstance(exception, CannotResolveHostError) else ""
+        if reason:
+            self.refuse(request, "refused_address", host, reason)
 
-    def _reason(self, host: str) -> str:
-        assert self._resolver is not None
-        return f"{host} resolves to {self._resolver.refused[host]}, not a public address"
+    def _refused_name(self, host: str) -> str:
+        """Why the resolver refused ``host`` in this run; empty when it did not."""
+        self._attach()
+        address = self._resolver.refused.get(host_key(host)) if self._resolver is not None else None
+        return f"{host} resolves to {address}, not a public address" if address else ""
 
     def refuse(self, request: Request, event: str, host: str, reason: str) -> None:
         if is_robots_txt(request):

@@ -29,6 +29,11 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 
 
+def host_key(host: str) -> str:
+    """A host name as compared here: lower case, without the root's trailing dot."""
+    return host.lower().rstrip(".")
+
+
 def is_public_address(address: IPAddress) -> bool:
     """True for a globally routable unicast address.
 
@@ -56,7 +61,7 @@ class AddressPolicy:
     def trust(self, entries: Iterable[str]) -> None:
         """Trust host names (``intranet.example``), addresses (``10.0.0.5``) and networks (``10.0.0.0/8``)."""
         for entry in entries:
-            entry = entry.strip().strip("[]").lower().rstrip(".")
+            entry = host_key(entry.strip().strip("[]"))
             if not entry:
                 continue
             try:
@@ -65,7 +70,7 @@ class AddressPolicy:
                 self.names.add(entry)
 
     def trusts_name(self, host: str) -> bool:
-        return host.lower().rstrip(".") in self.names
+        return host_key(host) in self.names
 
     def allows(self, address: str | IPAddress) -> bool:
         """Whether newsbot may connect to ``address``."""
@@ -94,7 +99,7 @@ class PublicAddressResolver(CachingThreadedResolver):
         super().__init__(reactor, cache_size, timeout)
         self.policy = AddressPolicy()
         self.refused: LocalCache[str, str] = LocalCache(10_000)
-        """Host name -> the non-public address it resolved to, for the middleware to say why."""
+        """Host name (:func:`host_key`) -> the non-public address it resolved to, for the middleware to say why."""
 
     def getHostByName(self, name: str, timeout: Sequence[int] = ()) -> Deferred[str]:  # noqa: N802 (Twisted's name)
         resolved = super().getHostByName(name, timeout)
@@ -104,6 +109,6 @@ class PublicAddressResolver(CachingThreadedResolver):
 
     def _allowed(self, address: str, name: str) -> str:
         if not self.policy.allows(address):
-            self.refused[name] = address
+            self.refused[host_key(name)] = address
             raise NonPublicAddress(f"{name} resolves to {address}, not a public address")
         return address

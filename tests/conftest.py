@@ -96,11 +96,13 @@ def _process_tree(root: int) -> list[int]:
     return tree
 
 
-def run_measuring_memory(command: list[str], env: dict[str, str], timeout: int = 240) -> tuple[subprocess.CompletedProcess, int]:
-    """Run ``command``; its result and the peak RSS of its process tree in KiB.
+def run_measuring_memory(
+    command: list[str], env: dict[str, str], timeout: int = 240
+) -> tuple[subprocess.CompletedProcess, int, list[int]]:
+    """Run ``command``; its result, its own peak RSS and the peak RSS of each of its descendants, in KiB.
 
-    The peak is the sum of each process's own high-water mark (VmHWM, kept by the kernel, so a
-    spike between two samples still counts); an upper bound of the tree's simultaneous peak.
+    Each is the process's high-water mark (VmHWM, kept by the kernel, so a spike between two
+    samples still counts); their sum is an upper bound of the tree's simultaneous peak.
     """
     peaks: dict[int, int] = {}
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
@@ -121,7 +123,7 @@ def run_measuring_memory(command: list[str], env: dict[str, str], timeout: int =
         out.seek(0)
         err.seek(0)
         result = subprocess.CompletedProcess(command, process.returncode, out.read(), err.read())
-    return result, sum(peaks.values())
+    return result, peaks.pop(process.pid, 0), sorted(peaks.values(), reverse=True)
 
 
 def read_post(path: Path) -> tuple[dict, str]:

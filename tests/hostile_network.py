@@ -92,7 +92,7 @@ def _encoded(body: bytes, encoding: str):
     return handler
 
 
-def _rss(links: list[str]) -> bytes:
+def rss(links: list[str]) -> bytes:
     items = "".join(
         f"<item><title>entry {number}</title><link>{escape(link)}</link><guid>{escape(link)}</guid>"
         "<pubDate>Sat, 01 Mar 2025 10:00:00 +0000</pubDate></item>"
@@ -101,11 +101,23 @@ def _rss(links: list[str]) -> bytes:
     return f'<?xml version="1.0"?><rss version="2.0"><channel><title>hostile</title>{items}</channel></rss>'.encode()
 
 
+STUB_DNS = ["-s", "TWISTED_DNS_RESOLVER=stub_dns.StubResolver"]
+"""Crawl settings for tests/stub_dns.py (with :func:`stub_dns_env`)."""
+
+
+def stub_dns_env() -> dict[str, str]:
+    """The environment of a crawl whose TWISTED_DNS_RESOLVER is tests/stub_dns.py."""
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(Path(__file__).parent), os.environ.get("PYTHONPATH")]))}
+
+
 @dataclass
 class HostileNetworkRun:
     result: subprocess.CompletedProcess
     log: str
-    peak_kib: int
+    crawl_peak_kib: int
+    """Peak RSS of the crawl process, where responses are decompressed and images decoded."""
+    worker_peaks_kib: list[int]
+    """Peak RSS of each process it started (extraction workers), largest first."""
     posts: dict[str, tuple[dict, str]]
     """Posts by their source page's path on the feed server."""
     internal_hits: list[str]
@@ -123,7 +135,7 @@ def hostile_network_crawl(output: Path, pages: dict[str, SavedPage], bombs: bool
     site = LocalSite(pages=dict(pages))
     good = list(pages)
     internal = LocalSite()
-    for path in ("/latest/meta-data/credentials", "/redirected", "/named", "/sitemap.xml", "/photo.jpg"):
+    for path in ("/latest/meta-data/credentials", "/redirected", "/refreshed", "/named", "/sitemap.xml", "/photo.jpg"):
         internal.add(SavedPage(path=path, body=INTERNAL_PAGE))
     with LocalServer(internal, host="127.0.0.2") as inside, LocalServer(site) as url:
         named = inside.replace("127.0.0.2", "internal.test")
@@ -146,11 +158,13 @@ def hostile_network_crawl(output: Path, pages: dict[str, SavedPage], bombs: bool
         site.handlers["/go/internal-photo"] = redirect_to(f"{inside}/photo.jpg")
         site.handlers["/go/named"] = redirect_to(f"{named}/redirected")
         site.handlers["/go/self"] = redirect_to("/go/self")
+        refresh = f'<html><head><meta http-equiv="refresh" content="0; url={inside}/refreshed"></head><body></body></html>'
+        site.add(SavedPage(path="/go/meta-refresh", body=refresh.encode()))
         for hop in range(30):
             site.handlers[f"/go/chain/{hop}"] = redirect_to(f"/go/chain/{hop + 1}")
         links = [url + path for path in good] + [
             f"{inside}/latest/meta-data/credentials", f"{named}/named", f"{url}/go/internal", f"{url}/go/named",
-            f"{url}/go/self", f"{url}/go/chain/0",
+            f"{url}/go/self", f"{url}/go/chain/0", f"{url}/go/meta-refresh",
         ]
         if bombs:
             site.handlers["/bomb/gzip"] = _encoded(_compression_bomb(256 << 20, 31), "gzip")
@@ -158,7 +172,7 @@ def hostile_network_crawl(output: Path, pages: dict[str, SavedPage], bombs: bool
             deep = INTERNAL_PAGE.replace(SECRET.encode(), b"Nested page").replace(b"Internal credentials", b"Deep page")
             site.add(SavedPage(path="/bomb/deep", body=deep.replace(b"</article>", b"<div>" * 200_000 + b"</article>")))
             links += [f"{url}/bomb/gzip", f"{url}/bomb/deflate", f"{url}/bomb/deep"]
-        site.add(SavedPage(path="/hostile.xml", body=_rss(links), content_type="application/rss+xml"))
+        site.add(SavedPage(path="/hostile.xml", body=rss(links), content_type="application/rss+xml"))
         sitemap_index = (
             '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
             f"<sitemap><loc>{inside}/sitemap.xml</loc></sitemap><sitemap><loc>{named}/sitemap.xml</loc></sitemap>"
@@ -168,17 +182,17 @@ def hostile_network_crawl(output: Path, pages: dict[str, SavedPage], bombs: bool
         site.add(SavedPage(path="/sitemap-index.xml", body=sitemap_index.encode(), content_type="application/xml"))
         command = newsbot_command(
             output, f"{url}/hostile.xml,{url}/sitemap-index.xml",
-            "-s", "NEWSBOT_IMAGE_MODE=download", "-s", "TWISTED_DNS_RESOLVER=stub_dns.StubResolver", "-s", "RETRY_TIMES=0",
+            "-s", "NEWSBOT_IMAGE_MODE=download", *STUB_DNS, "-s", "RETRY_TIMES=0",
             "-s", f"DOWNLOAD_MAXSIZE={MAXSIZE}", "-s", "DOWNLOAD_WARNSIZE=0",
         )
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(Path(__file__).parent), os.environ.get("PYTHONPATH")]))}
-        result, peak_kib = run_measuring_memory(command, env, timeout=240)
+        result, crawl_peak_kib, worker_peaks_kib = run_measuring_memory(command, stub_dns_env(), timeout=240)
     posts = {}
     for post in (output / "_posts").glob("*.md"):
         matter, body = read_post(post)
         posts[urlsplit(matter["source_url"]).path] = (matter, body)
     return HostileNetworkRun(
-        result=result, log=result.stdout + result.stderr, peak_kib=peak_kib, posts=posts,
+        result=result, log=result.stdout + result.stderr, crawl_peak_kib=crawl_peak_kib,
+        worker_peaks_kib=worker_peaks_kib, posts=posts,
         internal_hits=list(internal.requests), images={urlsplit(path).path: image for path, image in images.items()},
         report=json.loads((output / ".newsbot" / "last-run.json").read_text(encoding="utf-8")),
     )
