@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import PAGES
 from modelserver import Answer, ScriptedModel, article_of
+from test_redis_workers import redis_url  # noqa: F401 (a fixture: a real redis-server on 127.0.0.1)
 
 from newsbot import extract_article
 from newsbot.compose import guard
@@ -316,3 +317,57 @@ def test_concurrency_and_max_per_run_are_respected(article, tmp_path, concurrenc
     assert most[0] == concurrency
     assert len(server.requests) == 2 and sum(1 for item in items if item.rewrite) == 2
     assert crawler.stats.get_value("newsbot/rewrite/fallback/max_per_run") == 1
+
+
+def test_with_redis_only_the_worker_holding_the_claim_calls_the_model(article, tmp_path, redis_url):
+    from scrapy import Spider
+    from scrapy.exceptions import DropItem
+    from scrapy.utils.test import get_crawler
+
+    from newsbot.pipelines.write_post import WritePostPipeline
+    from newsbot.state.redis import RedisStateStore
+
+    good = json.dumps(faithful(article.title, article.body_text), ensure_ascii=False)
+    server = ScriptedModel(lambda request: Answer(content=good))
+    with server as url:
+        crawler = get_crawler(Spider, {
+            "NEWSBOT_BODY": "rewrite", "NEWSBOT_LLM_MODEL": "stand-in", "NEWSBOT_LLM_URL": url,
+            "NEWSBOT_REDIS_URL": redis_url, "NEWSBOT_OUTPUT": str(tmp_path),
+            "EXTENSIONS": {"newsbot.state.extension.StateExtension": 100},
+        })
+        writer = WritePostPipeline.from_crawler(crawler)
+        writer.open_spider()
+        other_worker = RedisStateStore(redis_url)
+        assert other_worker.claim(article.url)
+        with pytest.raises(DropItem, match="another worker"):
+            asyncio.run(writer.process_item(Article(**article.__dict__)))
+        assert server.requests == []  # the claim is held elsewhere: no call here
+        other_worker.release(article.url)
+        item = Article(**article.__dict__)
+        asyncio.run(writer.process_item(item))
+        assert item.rewrite and len(server.requests) == 1
+        with pytest.raises(DropItem, match="unchanged"):
+            asyncio.run(writer.process_item(Article(**article.__dict__)))
+        assert len(server.requests) == 1
+    posts = list((tmp_path / "_posts").glob("*.md"))
+    assert len(posts) == 1 and "<table" in posts[0].read_text(encoding="utf-8")
+
+
+def test_compose_command_prints_a_rewrite_and_its_model_figures(article, tmp_path):
+    import subprocess
+    import sys
+
+    good = json.dumps(faithful(article.title, article.body_text), ensure_ascii=False)
+    server = ScriptedModel(lambda request: Answer(content=good))
+    with server as url:
+        result = subprocess.run(
+            [sys.executable, "-m", "newsbot.cli", "compose", str(KOREAN_PAGE), "--url", article.url,
+             "-s", "NEWSBOT_BODY=rewrite", "-s", "NEWSBOT_LLM_MODEL=stand-in", "-s", f"NEWSBOT_LLM_URL={url}"],
+            cwd=tmp_path, capture_output=True, text=True, timeout=120, env={**os.environ, "OPENAI_API_KEY": "sk-from-env"},
+        )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "<h2>무엇이 있었나</h2>" in result.stdout and "<table" in result.stdout
+    assert "newsbot/rewrite/accepted: 1" in result.stderr
+    assert server.headers[0]["authorization"] == "Bearer sk-from-env"  # the key from the environment
+    assert "sk-from-env" not in result.stdout + result.stderr
+    assert not list(tmp_path.iterdir())
