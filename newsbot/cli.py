@@ -58,6 +58,8 @@ def source_failures(stats: dict, shared_queue: bool = False) -> list[str]:
     reasons = []
     if stats.get(STOPPED_STAT):
         reasons.append(f"stopped: {stats[STOPPED_STAT]}")
+    elif stats.get("finish_reason") == "shutdown":
+        reasons.append("interrupted (a signal stopped the crawl before it finished)")
     if stats.get("newsbot/feed/error"):
         reasons.append(f"{stats['newsbot/feed/error']} feed(s) unreachable")
     if stats.get("newsbot/feed/unparseable"):

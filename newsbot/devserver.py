@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import sys
 import threading
 from dataclasses import dataclass, field
 from email.utils import format_datetime
@@ -129,12 +130,20 @@ def _handler_for(site: LocalSite) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A client that went away (a killed crawl, a timeout) while its page was held is not an error here."""
+
+    def handle_error(self, request, client_address) -> None:
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
+
+
 class LocalServer:
     """``with LocalServer(site) as url:`` serves ``site`` on 127.0.0.1 (or another loopback ``host``) at a free port."""
 
     def __init__(self, site: LocalSite, port: int = 0, host: str = "127.0.0.1") -> None:
         self.site = site
-        self.httpd = ThreadingHTTPServer((host, port), _handler_for(site))
+        self.httpd = _QuietServer((host, port), _handler_for(site))
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 

@@ -111,6 +111,24 @@ def test_a_second_run_started_meanwhile_exits_at_once_with_its_own_status(tmp_pa
     assert run_newsbot(tmp_path, f"{url}/feed.xml").returncode == 0
 
 
+def test_a_crawl_stopped_by_sigterm_does_not_exit_0(tmp_path, served):
+    site, url = served
+    _hold_all_but(site, 2)
+    run = subprocess.Popen(
+        newsbot_command(tmp_path, f"{url}/feed.xml", "-s", "DOWNLOAD_TIMEOUT=5"), cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )
+    try:
+        _wait_for(lambda: len(_posts(tmp_path)) >= 2, "2 posts were written", run)
+        run.send_signal(signal.SIGTERM)  # what cron's or systemd's timeout sends
+        output, _ = run.communicate(timeout=120)
+    finally:
+        run.kill()
+    assert run.returncode == 1, output[-2000:]
+    assert "interrupted" in output
+    assert json.loads((tmp_path / ".newsbot" / "last-run.json").read_text())["exit_status"] == 1
+
+
 def test_unreachable_feed_fails_with_a_clear_message(tmp_path):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

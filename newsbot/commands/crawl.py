@@ -38,10 +38,12 @@ class Command(ScrapyCrawlCommand):
         crawler = self.crawler_process.create_crawler(args[0])
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
-        stopped = crawler.stats.get_value(STOPPED_STAT) if crawler.stats else None
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+        stopped = stats.get(STOPPED_STAT)
         if stopped:
             print(f"scrapy crawl: stopped: {stopped}", file=sys.stderr)
-        if self.crawler_process.bootstrap_failed or stopped:
+        interrupted = stats.get("finish_reason") == "shutdown"  # a signal ended it before it finished
+        if self.crawler_process.bootstrap_failed or stopped or interrupted:
             self.exitcode = 1
 
     def _spider_class(self, name: str) -> type:
