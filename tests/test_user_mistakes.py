@@ -107,6 +107,7 @@ MISTAKES: dict[str, Mistake] = {
     "extract a broken .gz": Mistake(["extract", "{tmp}/page.html.gz", "--url", "https://example.com/a"], 2, ["page.html.gz", "gzip"], prepare=_bad_gzip),
     "smoke an unknown source": Mistake(["smoke", "reuter"], 2, ["reuter", "did you mean reuters"]),
     "a source without a feed": Mistake(["crawl", "news1", "-s", "NEWSBOT_OUTPUT={out}"], 2, ["news1", "-a url="]),
+    "smoke a source without a feed": Mistake(["smoke", "news1"], 2, ["news1", "no feed URL"]),
     # the same through scrapy crawl
     "scrapy crawl feed without -a url": Mistake(["crawl", "feed", "-s", "NEWSBOT_OUTPUT={out}"], 2, ["-a url="], program=SCRAPY),
     "scrapy crawl, -a url not a URL": Mistake(["crawl", "feed", "-a", "url=ftp:/x", "-s", "NEWSBOT_OUTPUT={out}"], 2, ["url"], program=SCRAPY),
