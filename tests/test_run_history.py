@@ -24,11 +24,13 @@ NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
 HOSTILE = '<img src=x onerror=alert(1)> "Evil" & Co'
 
 
-def _report(source: str, new: int = 3, failures: list[str] | None = None, **counters: float) -> SourceReport:
+def _report(source: str, new: int = 3, failures: list[str] | None = None, rewrite: dict[str, int] | None = None,
+            **counters: float) -> SourceReport:
     return SourceReport(
         source=source, feeds_fetched=2, articles_seen=new + 5, new_posts=new, updated_posts=1,
         dropped={"already posted, unchanged": 5, "body too short": new % 2}, errors=len(failures or []),
         duration_seconds=2.5 + new, failures=failures or [], counters={f"newsbot/{k}": v for k, v in counters.items()},
+        rewrite=rewrite or {},
     )
 
 
@@ -40,7 +42,8 @@ def _history(path: Path, runs: int = 12, every: timedelta = timedelta(hours=4)) 
             started = NOW - timedelta(hours=2) - every * (runs - 1 - index)
             last = index >= runs - 2
             reports = [
-                _report("yonhap", new=index % 5 + 1, **{"compose/model_calls": index}),
+                _report("yonhap", new=index % 5 + 1, rewrite={"calls": index, "accepted": index - 1, "fallbacks": 1},
+                        **{"compose/model_calls": index}),
                 _report("newsis", new=0 if last else 2, failures=["1 feed(s) unreachable"] if last else None),
                 _report(HOSTILE, new=4 if index < runs // 2 else 0),
             ]
@@ -98,8 +101,10 @@ def test_report_page_is_self_contained_and_escapes_every_string_from_the_data(tm
     _history(tmp_path / "state.sqlite3")
     with RunHistory(str(tmp_path / "state.sqlite3")) as history:
         page, charts = render_report_page(overview(history, now=NOW))
-    assert charts == 12
-    assert page.count("<svg") == 12
+    assert charts == 13  # four per source, and model use for the source whose posts were rewritten
+    assert page.count("<svg") == 13
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)) > 13
     assert "<script" not in page.lower() and "<link" not in page.lower() and "@import" not in page
     assert not re.search(r"""(?:src|href)\s*=\s*["'](?!#)""", page)  # only in-page references (#ids)
     assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt; &quot;Evil&quot; &amp; Co" in page
@@ -168,7 +173,7 @@ def test_report_charts_are_drawn_in_headless_chromium_at_phone_width(tmp_path, c
     page = tmp_path / "report.html"
     result = _run("report", "--output", str(page), "-s", f"NEWSBOT_STATE={tmp_path / 'state.sqlite3'}")
     assert result.returncode == 0, result.stderr
-    assert "12 charts" in result.stdout
+    assert "13 charts" in result.stdout
 
     # Sizes as laid out by the browser: a copy of the page with a measuring script (the page's own
     # Content-Security-Policy forbids scripts, so the copy drops it).
@@ -181,8 +186,8 @@ def test_report_charts_are_drawn_in_headless_chromium_at_phone_width(tmp_path, c
     assert found, dom.stderr[-2000:]
     measured = json.loads(html.unescape(found.group(1)))
     charts = measured["charts"]
-    assert len(charts) == 12
-    assert {chart["chart"] for chart in charts} == {"posts-per-day", "articles", "errors", "duration"}
+    assert len(charts) == 13
+    assert {chart["chart"] for chart in charts} == {"posts-per-day", "articles", "errors", "duration", "model"}
     for chart in charts:
         assert chart["width"] >= 300 and chart["height"] >= 150, chart
         assert chart["marks"] >= 10, chart

@@ -156,8 +156,9 @@ def _publish_git(
     outcome = PublishOutcome("git", files=files)
     messages = []
     if files:
-        added = _git(output, "add", "--", *files)
-        staged = _git(output, "diff", "--cached", "--name-only", "--relative", "-z", "--", *files) if added.returncode == 0 else added
+        staged = _git(output, "add", "--", *files)
+        if staged.returncode == 0:
+            staged = _git(output, "diff", "--cached", "--name-only", "--relative", "-z", "--", *files)
         if staged.returncode != 0:
             return _git_error(outcome, "git add", staged)
         changed = {name for name in staged.stdout.split("\0") if name}
@@ -183,8 +184,9 @@ def _publish_git(
                              "--not", f"--remotes={remote}")
                 outcome.unpushed = int(ahead.stdout.strip() or 0) if ahead.returncode == 0 else 0
                 outcome.ok = False
-                outcome.output_tail = _failed(result)[-TAIL_LINES:]
-                messages.append(f"push to {remote} {branch} failed ({_reason(_failed(result))}); "
+                lines = _failed(result)
+                outcome.output_tail = lines[-TAIL_LINES:]
+                messages.append(f"push to {remote} {branch} failed ({_reason(lines)}); "
                                 f"{outcome.unpushed} commit(s) kept locally, pushed on the next run")
             else:
                 history.set_mark(mark, head)

@@ -139,12 +139,12 @@ def other_counters(run: RunRow) -> str:
 
 
 def source_charts(overview: Overview, source: str) -> list[tuple[str, str, str]]:
-    """``(name, caption, svg)`` of the source's four charts."""
+    """``(name, caption, svg)`` of the source's charts: four, and model use once posts are rewritten."""
     runs = overview.runs_of(source)
     buckets, size = bucket_runs(runs)
     per = "per run" if size is None else f"per {duration_text(size)}"
-    salt = re.sub(r"\W", "", source, flags=re.ASCII) or "source"
-    return [
+    salt = f"source{overview.sources.index(source)}"  # element ids unique across the page's SVGs
+    charts = [
         ("posts-per-day", "Posts per day (new and updated)", _posts_per_day(runs, overview.now, f"{salt}-posts")),
         ("articles", f"Articles {per}: seen, new, dropped by reason", _articles(buckets, f"{salt}-articles")),
         ("errors", f"Errors {per}", _bars(buckets, lambda group: sum(run.count("errors") for run in group),
@@ -152,6 +152,10 @@ def source_charts(overview: Overview, source: str) -> list[tuple[str, str, str]]
         ("duration", f"Run duration, seconds ({'mean ' + per if size else 'per run'})",
          _duration(buckets, f"{salt}-duration")),
     ]
+    if any(run.report.get("rewrite") for run in runs):
+        charts.append(("model", f"Model {per}: calls, accepted, cached, fell back to a brief",
+                       _model(buckets, f"{salt}-model")))
+    return charts
 
 
 def bucket_runs(runs: list[RunRow]) -> tuple[list[tuple[datetime, list[RunRow]]], timedelta | None]:
@@ -202,6 +206,7 @@ def _svg(figure, salt: str) -> str:
         figure.savefig(buffer, format="svg", metadata={"Date": None})
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg"):]
+    svg = re.sub(r'<g id="[^"]*"', "<g", svg)  # matplotlib names its groups figure_1, axes_1… in every chart alike
     return re.sub(r'^<svg([^>]*?) width="[^"]*" height="[^"]*"', r'<svg\1 role="img"', svg, count=1)
 
 
@@ -232,18 +237,34 @@ def _posts_per_day(runs: list[RunRow], now: datetime, salt: str) -> str:
         return _svg(figure, salt)
 
 
+Series = list[tuple[str, str, Callable[[RunRow], float]]]
+"""``(label, colour, value of one run)`` per line of a chart."""
+
+
 def _articles(buckets: list[tuple[datetime, list[RunRow]]], salt: str) -> str:
-    times = [moment for moment, _ in buckets]
     reasons = sorted({reason for _, group in buckets for run in group for reason in run.dropped})
+    series: Series = [
+        ("seen", SEEN_COLOR, lambda run: run.count("articles_seen")),
+        ("new", NEW_COLOR, lambda run: run.count("new_posts")),
+    ]
+    series += [(f"dropped: {reason}", DROP_COLORS[index % len(DROP_COLORS)],
+                lambda run, reason=reason: run.dropped.get(reason, 0)) for index, reason in enumerate(reasons)]
+    return _lines(buckets, series, salt)
+
+
+def _model(buckets: list[tuple[datetime, list[RunRow]]], salt: str) -> str:
+    names = ("calls", "accepted", "cached", "fallbacks")
+    colors = (NEW_COLOR, DURATION_COLOR, UPDATED_COLOR, ERROR_COLOR)
+    series: Series = [(name, color, lambda run, name=name: (run.report.get("rewrite") or {}).get(name, 0))
+                      for name, color in zip(names, colors)]
+    return _lines(buckets, series, salt)
+
+
+def _lines(buckets: list[tuple[datetime, list[RunRow]]], series: Series, salt: str) -> str:
+    times = [moment for moment, _ in buckets]
     with _rc():
         figure, axes = _figure()
         marker = "o" if len(times) <= 40 else None
-        series: list[tuple[str, str, Callable[[RunRow], float]]] = [
-            ("seen", SEEN_COLOR, lambda run: run.count("articles_seen")),
-            ("new", NEW_COLOR, lambda run: run.count("new_posts")),
-        ]
-        series += [(f"dropped: {reason}", DROP_COLORS[index % len(DROP_COLORS)],
-                    lambda run, reason=reason: run.dropped.get(reason, 0)) for index, reason in enumerate(reasons)]
         for label, color, value in series:
             axes.plot(times, [_total(group, value) for _, group in buckets], label=label, color=color,
                       marker=marker, markersize=3, linewidth=1.4)
