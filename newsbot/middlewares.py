@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 from urllib.parse import urljoin, urlsplit
+from urllib.request import getproxies
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
@@ -62,7 +63,8 @@ class ContactUserAgentMiddleware:
 class PublicAddressMiddleware:
     """Refuses requests to non-public addresses and to schemes other than http and https.
 
-    Trusted: the hosts of the spider's feed URLs and ``NEWSBOT_TRUSTED_HOSTS``. The check on
+    Trusted: the hosts of the spider's feed URLs, of the environment's proxies and of
+    ``NEWSBOT_TRUSTED_HOSTS``. The check on
     the address connected to is :class:`~newsbot.network.PublicAddressResolver`'s; its refusal
     reaches this middleware as a failed DNS lookup, turned here into :class:`RequestRefused`
     before the retry middleware would try again. A literal address, and a name refused before
@@ -75,8 +77,12 @@ class PublicAddressMiddleware:
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
         feeds = crawler.spider.feed_urls() if hasattr(crawler.spider, "feed_urls") else []
-        self.trusted = [urlsplit(url).hostname or "" for url in feeds]
-        self.trusted += crawler.settings.getlist("NEWSBOT_TRUSTED_HOSTS", self.trusted_hosts)
+        # The proxies of the environment (http_proxy, ...) are the operator's too; names behind them
+        # are resolved by the proxy, which must do its own filtering.
+        proxies = getproxies() if crawler.settings.getbool("HTTPPROXY_ENABLED") else {}
+        proxies.pop("no", None)  # the no_proxy list, not a proxy
+        self.trusted = [urlsplit(url).hostname or "" for url in [*feeds, *proxies.values()]]
+        self.trusted += [host.strip() for host in crawler.settings.getlist("NEWSBOT_TRUSTED_HOSTS", self.trusted_hosts)]
         self.logged_hosts: set[str] = set()
         self._resolver: PublicAddressResolver | None = None
         self._policy: AddressPolicy | None = None

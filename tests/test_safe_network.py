@@ -114,3 +114,14 @@ def test_a_page_nested_thousands_deep_is_read_up_to_the_parser_limit_and_marked_
     assert article.title == "A page nested one hundred thousand deep"
     assert "An ordinary sentence of the article" in article.body_text
     assert not extract_article(paragraph * 3, "https://news.example.com/flat").cut_short
+
+
+def test_the_operators_feed_hosts_proxies_and_trusted_hosts_are_trusted_and_nothing_else(monkeypatch):
+    from newsbot.middlewares import PublicAddressMiddleware
+    from newsbot.sources.feed import FeedSpider
+
+    monkeypatch.setattr("newsbot.middlewares.getproxies", lambda: {"http": "http://10.0.0.3:3128", "no": "localhost,10.9.0.1"})
+    crawler = get_crawler(settings_dict={"NEWSBOT_TRUSTED_HOSTS": "intranet.example, 10.8.0.0/16"})
+    crawler.spider = FeedSpider(url="http://127.0.0.1:8000/feed.xml https://news.internal.example/rss")
+    trusted = PublicAddressMiddleware(crawler).trusted
+    assert sorted(trusted) == sorted(["127.0.0.1", "news.internal.example", "10.0.0.3", "intranet.example", "10.8.0.0/16"])
