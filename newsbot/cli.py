@@ -11,6 +11,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -291,6 +292,57 @@ def compose(path: str, url: str, overrides: list[str]) -> int:
     return EXIT_OK
 
 
+def _story_articles(path: str) -> tuple[list, list[tuple[str, str, str, datetime | None, str]]]:
+    """The ids (as given) and articles of a ``newsbot stories`` file; ValueError naming the first bad line.
+
+    A ``published`` value that is not an ISO date counts as no date (with a warning), as the
+    grouper compares undated articles on their text alone.
+    """
+    from newsbot.stories import parse_published
+
+    ids, articles = [], []
+    with open(path, encoding="utf-8") as stream:
+        for number, line in enumerate(stream, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{path} line {number}: not JSON ({exc.msg})") from None
+            if not isinstance(row, dict) or not isinstance(row.get("id"), (str, int)) or isinstance(row["id"], bool):
+                raise ValueError(f"{path} line {number}: expected an object with an 'id' (string or number)")
+            title, text = row.get("title") or "", row.get("text") or ""
+            if not isinstance(title, str) or not isinstance(text, str) or not (title or text):
+                raise ValueError(f"{path} line {number}: 'title' and 'text' must be strings, not both empty")
+            try:
+                published = parse_published(str(row.get("published") or ""))
+            except ValueError:
+                print(f"newsbot: {path} line {number}: published {row['published']!r} is not an ISO date; "
+                      "compared as undated", file=sys.stderr)
+                published = None
+            ids.append(row["id"])
+            articles.append((str(row["id"]), title, text, published, str(row.get("language") or "")))
+    return ids, articles
+
+
+def stories(path: str, overrides: list[str]) -> int:
+    """Group the articles of a JSON-lines file into stories; print ``{id, story}`` per article in input order."""
+    from newsbot.stories import GrouperConfig, group
+
+    try:
+        config = GrouperConfig.from_settings(_settings(_pairs(overrides)))
+        ids, articles = _story_articles(path)
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"newsbot: cannot read {path}: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except ValueError as exc:
+        print(f"newsbot: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    for article_id, story in zip(ids, group(articles, config)):
+        print(json.dumps({"id": article_id, "story": story}, ensure_ascii=False))
+    return EXIT_OK
+
+
 def demo(pages: str, overrides: list[str]) -> int:
     """Serve the saved pages on 127.0.0.1 with a feed and crawl them into the output directory."""
     from newsbot.devserver import LocalServer, load_saved_pages
@@ -416,6 +468,9 @@ def _main(argv: list[str] | None) -> int:
     demo_parser = commands.add_parser("demo", help="crawl the bundled real pages from a local server")
     demo_parser.add_argument("--pages", default="tests/fixtures/pages")
     demo_parser.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE")
+    stories_parser = commands.add_parser("stories", help="group a JSON-lines file of articles into stories")
+    stories_parser.add_argument("file", help="JSON lines {id, title, text, published, language, source}")
+    stories_parser.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE")
     smoke_parser = commands.add_parser("smoke", help="live check: crawl one current article of a source (needs network)")
     smoke_parser.add_argument("source")
     smoke_parser.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE")
@@ -435,6 +490,8 @@ def _main(argv: list[str] | None) -> int:
         return report(options.output, options.settings)
     if options.command == "status":
         return status(options.settings)
+    if options.command == "stories":
+        return stories(options.file, options.settings)
     if options.command == "smoke":
         return smoke(options.source, options.settings)
     return demo(options.pages, options.settings)

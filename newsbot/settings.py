@@ -90,6 +90,14 @@ NEWSBOT_PUBLISH = "none"
 NEWSBOT_PUBLISH_REMOTE = ""
 # ... this branch of it (empty = the name of the branch checked out in NEWSBOT_OUTPUT).
 NEWSBOT_PUBLISH_BRANCH = ""
+# Group the articles that report one story into one post (False: one post per article).
+NEWSBOT_STORIES = True
+# An article joins a story only when published within this many hours of the story's articles;
+# stories older than this are closed.
+NEWSBOT_STORY_WINDOW_HOURS = 48
+# Lowest average cosine similarity (TF-IDF over words, names weighted up) between an article and
+# a story's articles for it to join; higher = fewer wrong merges, more duplicates.
+NEWSBOT_STORY_THRESHOLD = 0.35
 # Contact URL put in the User-Agent so site owners can reach the operator.
 NEWSBOT_CONTACT_URL = "https://github.com/newsbot/newsbot"
 # Hosts that content may make newsbot reach although they are not public: host names

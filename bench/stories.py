@@ -1,0 +1,188 @@
+"""Story grouping benchmark: `newsbot stories` against a plain TF-IDF single-link grouping.
+
+    python bench/stories.py [--data ../shared/data]
+
+Scores pairwise precision and recall (a pair of articles is right when both groupings put it in
+one story) on stories/dev_en.jsonl, run through `newsbot stories` as a user would, on the whole
+file and on its tune and check halves (split by ECB+ topic and by BASIL event, so no story is
+in both), per corpus. BASIL is also scored with its dates removed, the hard case for the time
+window. The baseline is TF-IDF cosine over lower-cased words (IDF from the whole file),
+single link: its threshold is the lowest that keeps precision >= 0.95 on the tune half.
+Then the time to group 1,000 articles and the grouper's memory over a 10,000-article stream.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import math
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections import Counter, defaultdict
+from datetime import datetime, timedelta, timezone
+
+from newsbot.stories import Grouper, GrouperConfig, group
+
+_WORD = re.compile(r"\w+")
+
+
+def load(data: str) -> list[dict]:
+    with open(os.path.join(data, "stories", "dev_en.jsonl"), encoding="utf-8") as stream:
+        return [json.loads(line) for line in stream]
+
+
+def corpus(row: dict) -> str:
+    return "BASIL" if row["dataset"] == "BASIL" else "ECB+"
+
+
+def half(row: dict) -> str:
+    """tune or check: ECB+ by topic number, BASIL by event id, so every story is in one half."""
+    if row["dataset"] == "BASIL":
+        return "tune" if int(row["cluster"].split("_")[1][:8], 16) % 2 == 0 else "check"
+    return "tune" if int(row["id"].split("_")[1]) % 4 == 1 else "check"
+
+
+def true_pairs(labels: list[str]) -> set[tuple[int, int]]:
+    members = defaultdict(list)
+    for index, label in enumerate(labels):
+        members[label].append(index)
+    return {pair for group_ in members.values() for pair in itertools.combinations(group_, 2)}
+
+
+def scores(rows: list[dict], predicted: dict[str, str], subset: list[int]) -> tuple[float, float]:
+    truth = true_pairs([rows[i]["cluster"] for i in subset])
+    guess = true_pairs([predicted[rows[i]["id"]] for i in subset])
+    hits = len(truth & guess)
+    return (hits / len(guess) if guess else 1.0), (hits / len(truth) if truth else 1.0)
+
+
+def run_cli(rows: list[dict], dated: bool = True) -> dict[str, str]:
+    """Story of each article id, from `newsbot stories` in a subprocess."""
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as stream:
+        for row in rows:
+            line = {
+                "id": row["id"], "title": row["title"], "text": row["text"], "language": row["lang"],
+                "published": (row["date"] or "") if dated else "", "source": row["source"] or "",
+            }
+            stream.write(json.dumps(line, ensure_ascii=False) + "\n")
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "newsbot.cli", "stories", stream.name],
+            capture_output=True, text=True, check=True,
+        )
+    finally:
+        os.unlink(stream.name)
+    return {entry["id"]: entry["story"] for entry in map(json.loads, result.stdout.splitlines())}
+
+
+def baseline_similarities(rows: list[dict]) -> dict[tuple[int, int], float]:
+    """Cosine of every pair of plain TF-IDF vectors (lower-cased words, IDF over the file)."""
+    counts = [Counter(_WORD.findall(f"{row['title']} {row['text']}".lower())) for row in rows]
+    frequency = Counter(word for count in counts for word in count)
+    vectors = []
+    for count in counts:
+        vector = {word: n * math.log(len(rows) / frequency[word]) for word, n in count.items()}
+        norm = math.sqrt(sum(value * value for value in vector.values())) or 1.0
+        vectors.append({word: value / norm for word, value in vector.items()})
+    similar = {}
+    for a, b in itertools.combinations(range(len(rows)), 2):
+        small, large = sorted((vectors[a], vectors[b]), key=len)
+        similar[a, b] = sum(value * large.get(word, 0.0) for word, value in small.items())
+    return similar
+
+
+def single_link(size: int, similar: dict[tuple[int, int], float], threshold: float) -> list[int]:
+    parent = list(range(size))
+
+    def root(node: int) -> int:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for (a, b), value in similar.items():
+        if value >= threshold:
+            parent[root(a)] = root(b)
+    return [root(node) for node in range(size)]
+
+
+def baseline(rows: list[dict], similar: dict, subsets: dict[str, list[int]]) -> tuple[float, dict[str, str]]:
+    """The lowest threshold keeping tune-half precision >= 0.95, and the grouping it gives."""
+    chosen = 1.0
+    for step in range(100, 0, -1):
+        threshold = step / 100
+        labels = single_link(len(rows), similar, threshold)
+        predicted = {row["id"]: str(label) for row, label in zip(rows, labels)}
+        tune = [i for name, subset in subsets.items() if name.endswith("tune") for i in subset]
+        if scores(rows, predicted, tune)[0] < 0.95:
+            break
+        chosen = threshold
+    labels = single_link(len(rows), similar, chosen)
+    return chosen, {row["id"]: str(label) for row, label in zip(rows, labels)}
+
+
+def stream_articles(rows: list[dict], count: int) -> list[tuple[str, str, str, datetime, str]]:
+    """``count`` articles cycled from the file, one new article a minute, each pass a new id."""
+    start = datetime(2025, 1, 1, tzinfo=timezone.utc)
+    return [
+        (f"{n}-{rows[n % len(rows)]['id']}", rows[n % len(rows)]["title"], rows[n % len(rows)]["text"],
+         start + timedelta(minutes=n), "en")
+        for n in range(count)
+    ]
+
+
+def timing(rows: list[dict]) -> float:
+    articles = stream_articles(rows, 1000)
+    began = time.perf_counter()
+    group(articles)
+    return time.perf_counter() - began
+
+
+def memory(rows: list[dict], total: int = 10_000) -> list[tuple[int, float]]:
+    """Traced memory (MiB) of a grouper after every 2,000 of ``total`` articles, closing stories as a crawl does."""
+    grouper = Grouper(GrouperConfig())
+    figures = []
+    tracemalloc.start()
+    for n, article in enumerate(stream_articles(rows, total), 1):
+        grouper.add(*article)
+        grouper.close_before(article[3])
+        if n % 2000 == 0:
+            figures.append((n, tracemalloc.get_traced_memory()[0] / 2**20))
+    tracemalloc.stop()
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default=os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data"))
+    options = parser.parse_args()
+    rows = load(options.data)
+    subsets: dict[str, list[int]] = defaultdict(list)
+    for index, row in enumerate(rows):
+        for name in (f"{corpus(row)} {half(row)}", f"{corpus(row)} all", "all all"):
+            subsets[name].append(index)
+    ours = run_cli(rows)
+    undated = run_cli([row for row in rows if corpus(row) == "BASIL"], dated=False)
+    threshold, theirs = baseline(rows, baseline_similarities(rows), subsets)
+    print(f"pairwise precision / recall; baseline threshold {threshold:.2f} (precision >= 0.95 on the tune half)")
+    print(f"{'set':<22} {'articles':>8} {'newsbot P':>10} {'R':>6} {'baseline P':>11} {'R':>6}")
+    for name in sorted(subsets):
+        subset = subsets[name]
+        (p, r), (bp, br) = scores(rows, ours, subset), scores(rows, theirs, subset)
+        print(f"{name:<22} {len(subset):>8} {p:>10.3f} {r:>6.3f} {bp:>11.3f} {br:>6.3f}")
+    basil = [i for i in subsets["BASIL all"]]
+    p, r = scores(rows, {**ours, **undated}, basil)
+    print(f"{'BASIL without dates':<22} {len(basil):>8} {p:>10.3f} {r:>6.3f}")
+    print(f"grouping 1,000 articles: {timing(rows):.2f} s (in one process)")
+    for n, mib in memory(rows):
+        print(f"grouper memory after {n:>6,} articles: {mib:.1f} MiB")
+
+
+if __name__ == "__main__":
+    main()

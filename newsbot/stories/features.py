@@ -1,0 +1,93 @@
+"""What an article says, as weighted terms the grouper compares: content words, names, numbers.
+
+Latin-script text gives lower-cased content words cut to a short stem (so "sentenced" and
+"sentence" meet) and marks words written with a capital inside a sentence as names. Hangul
+runs give character bigrams, which match across particles and spacing without a
+morphological analyser. Numbers are kept as they are written (digits only).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+import regex
+
+_WORD = regex.compile(r"\p{Hangul}+|[\p{L}\p{M}][\p{L}\p{M}'’]*|\d[\d,.]*\d|\d")
+_SENTENCE_END = regex.compile(r"[.!?…\"“”'‘’:;]\s*$|^\s*$")
+STEM_LENGTH = 7
+_STOPWORDS = frozenset(
+    """
+    a about above after again against all also although am an and any are around as at be because been before
+    being below between both but by can could did do does doing down during each few for from further had has
+    have having he her here hers herself him himself his how however i if in into is it its itself just last
+    like made make many may me might more most much must my myself near new news no nor not now of off on once
+    one only or other our ours ourselves out over own per said same say says she should since so some such
+    than that the their theirs them themselves then there these they this those though through to told too
+    two under until up upon us very was we were what when where whether which while who whom whose why will
+    with within without would year years yet you your yours yourself yourselves according including reported
+    reports report mr mrs ms dr st inc ap reuters afp
+    """.split()
+)
+_HANGUL = regex.compile(r"\p{Hangul}")
+
+
+@dataclass(frozen=True)
+class Features:
+    """One article's terms: ``term -> weight`` before IDF (names prefixed ``@``, numbers ``#``)."""
+
+    terms: dict[str, float]
+
+
+def _stem(word: str) -> str:
+    word = word.lower().replace("’", "'")
+    if word.endswith("'s"):
+        word = word[:-2]
+    return word.strip("'")[:STEM_LENGTH]
+
+
+def _terms(text: str, counts: Counter, weight: float, case: Counter | None) -> None:
+    """Add ``text``'s terms to ``counts``; with ``case``, count per stem how often it is written
+    capitalized inside a sentence (+1) or lower-case (-1)."""
+    previous_end = 0
+    for match in _WORD.finditer(text):
+        word = match.group()
+        start, previous_end = previous_end, match.end()
+        if _HANGUL.match(word):
+            for i in range(len(word) - 1):
+                counts[word[i : i + 2]] += weight
+            if len(word) == 1:
+                counts[word] += weight
+            continue
+        if word[0].isdigit():
+            digits = word.replace(",", "")
+            if len(digits) > 1:
+                counts["#" + digits] += weight
+            continue
+        lower = word.lower()
+        if lower in _STOPWORDS or len(lower) < 3:
+            continue
+        stem = _stem(word)
+        counts[stem] += weight
+        if case is not None:
+            if word[0].islower():
+                case[stem] -= 1
+            elif not word.isupper() and not _SENTENCE_END.search(text[max(start - 3, 0) : match.start()]):
+                case[stem] += 1
+
+
+def extract_features(title: str, text: str, title_weight: float = 2.0) -> Features:
+    """Terms of an article; title words count ``title_weight`` times, names are marked ``@``.
+
+    A name is a word the body writes with a capital inside sentences more often than in lower
+    case; headlines capitalize every word, so the title only counts towards the body's names.
+    """
+    counts: Counter = Counter()
+    case: Counter = Counter()
+    _terms(text, counts, 1.0, case)
+    _terms(title, counts, title_weight, None)
+    # Sublinear term frequency: a word said ten times is not ten times the evidence.
+    return Features(
+        {("@" + term if case[term] > 0 else term): 1.0 + math.log(weight) for term, weight in counts.items()}
+    )

@@ -1,0 +1,196 @@
+"""Which story an article belongs to: compare it with every open story, join the closest or start one.
+
+An article is a unit TF-IDF vector of its terms (names weighted up). A story keeps the sum of
+its articles' vectors, cut to its heaviest terms, so the dot product with that sum over the
+story's size is the article's average cosine to the story's articles (average link). Average
+link instead of the nearest member keeps a story from chaining into the next one of the same
+kind, and a story that mixes two events scores lower with both. Candidates come from an
+inverted index of the stories' terms. IDF comes from the articles seen so far.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import math
+from collections import Counter, OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Protocol
+from datetime import datetime, timedelta, timezone
+
+from newsbot.stories.features import extract_features
+
+
+class _Settings(Protocol):
+    def get(self, name: str, default: Any = None) -> Any: ...
+
+
+def _number(settings: _Settings, name: str, default: float) -> float:
+    value = settings.get(name, default)
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number, got {value!r}") from None
+
+
+@dataclass
+class GrouperConfig:
+    """The grouper's knobs (``NEWSBOT_STORY_*`` settings)."""
+
+    threshold: float = 0.35
+    """Lowest average cosine similarity between an article and a story's articles for it to join."""
+    window_hours: float = 48.0
+    """An article joins a story only when published within this many hours of the story's articles."""
+    name_weight: float = 3.0
+    """How much more a name (a capitalized word) counts than another word."""
+    title_weight: float = 2.0
+    """How many times a title word counts."""
+    story_terms: int = 400
+    """Terms kept per story centroid (memory bound)."""
+    max_open_stories: int = 5000
+    """Open stories kept; the least recently joined are closed first."""
+    max_terms: int = 500_000
+    """Document-frequency entries kept; the rarest are dropped when there are more."""
+
+    @classmethod
+    def from_settings(cls, settings: _Settings) -> GrouperConfig:
+        """The config ``NEWSBOT_STORY_THRESHOLD`` and ``NEWSBOT_STORY_WINDOW_HOURS`` give."""
+        threshold = _number(settings, "NEWSBOT_STORY_THRESHOLD", cls.threshold)
+        window_hours = _number(settings, "NEWSBOT_STORY_WINDOW_HOURS", cls.window_hours)
+        if not 0 < threshold <= 1:
+            raise ValueError(f"NEWSBOT_STORY_THRESHOLD must be a number above 0 and at most 1, got {threshold}")
+        if window_hours <= 0:
+            raise ValueError(f"NEWSBOT_STORY_WINDOW_HOURS must be a positive number of hours, got {window_hours}")
+        return cls(threshold=threshold, window_hours=window_hours)
+
+
+@dataclass
+class Story:
+    """An open story: its id, the sum of its articles' unit TF-IDF vectors and the span of their dates."""
+
+    id: str
+    terms: dict[str, float]
+    size: int = 1
+    language: str = ""
+    earliest: datetime | None = None
+    latest: datetime | None = None
+
+
+def _normalized(terms: dict[str, float]) -> dict[str, float]:
+    norm = math.sqrt(sum(weight * weight for weight in terms.values())) or 1.0
+    return {term: weight / norm for term, weight in terms.items()}
+
+
+class Grouper:
+    """Assigns articles to stories, one at a time, in arrival order."""
+
+    def __init__(self, config: GrouperConfig | None = None) -> None:
+        self.config = config or GrouperConfig()
+        self.document_count = 0
+        self.document_frequency: Counter = Counter()
+        self.stories: OrderedDict[str, Story] = OrderedDict()
+        self._index: dict[str, set[str]] = {}
+
+    def idf(self, term: str) -> float:
+        """Inverse document frequency over the articles seen so far (names weighted up)."""
+        value = math.log((self.document_count + 1) / (self.document_frequency[term] + 1)) + 1.0
+        return value * self.config.name_weight if term[0] == "@" else value
+
+    def similarity(self, article: dict[str, float], story: Story) -> float:
+        """Average cosine between ``article`` (a unit TF-IDF vector) and the story's articles."""
+        return sum(weight * story.terms.get(term, 0.0) for term, weight in article.items()) / story.size
+
+    def _in_window(self, story: Story, published: datetime | None) -> bool:
+        if published is None or story.latest is None:
+            return True
+        window = timedelta(hours=self.config.window_hours)
+        return story.earliest - window <= published <= story.latest + window
+
+    def add(
+        self, article_id: str, title: str, text: str, published: datetime | None = None, language: str = ""
+    ) -> str:
+        """The story ``article_id`` joins: an open one of its language, or a new one named after it."""
+        raw = extract_features(title, text, self.config.title_weight).terms
+        self.document_count += 1
+        self.document_frequency.update(raw.keys())
+        article = _normalized({term: weight * self.idf(term) for term, weight in raw.items()})
+        best, best_score = None, self.config.threshold
+        for story_id in self._candidates(article):
+            story = self.stories[story_id]
+            if story.language != language or not self._in_window(story, published):
+                continue
+            score = self.similarity(article, story)
+            if score >= best_score:
+                best, best_score = story, score
+        if best is None:
+            story_id = hashlib.sha1(article_id.encode("utf-8")).hexdigest()[:16]
+            best = Story(id=story_id, terms={}, size=0, language=language, earliest=published, latest=published)
+            self.stories[best.id] = best
+        self._join(best, article, published)
+        self._bound()
+        return best.id
+
+    def _candidates(self, article: dict[str, float]) -> set[str]:
+        top = heapq.nlargest(40, article.items(), key=lambda item: item[1])
+        found: set[str] = set()
+        for term, _ in top:
+            found.update(self._index.get(term, ()))
+        return found
+
+    def _join(self, story: Story, unit: dict[str, float], published: datetime | None) -> None:
+        for term in story.terms:
+            self._index.get(term, set()).discard(story.id)
+        merged = Counter(story.terms)
+        merged.update(unit)
+        story.terms = dict(heapq.nlargest(self.config.story_terms, merged.items(), key=lambda item: item[1]))
+        for term in story.terms:
+            self._index.setdefault(term, set()).add(story.id)
+        story.size += 1
+        if published is not None:
+            story.earliest = min(story.earliest or published, published)
+            story.latest = max(story.latest or published, published)
+        self.stories.move_to_end(story.id)
+
+    def close(self, story_id: str) -> None:
+        """Forget a story: no article joins it any more."""
+        story = self.stories.pop(story_id, None)
+        if story is None:
+            return
+        for term in story.terms:
+            members = self._index.get(term)
+            if members is not None:
+                members.discard(story_id)
+                if not members:
+                    del self._index[term]
+
+    def close_before(self, moment: datetime) -> list[str]:
+        """Close every dated story whose latest article is more than the window before ``moment``."""
+        cutoff = moment - timedelta(hours=self.config.window_hours)
+        closed = [story.id for story in self.stories.values() if story.latest is not None and story.latest < cutoff]
+        for story_id in closed:
+            self.close(story_id)
+        return closed
+
+    def _bound(self) -> None:
+        while len(self.stories) > self.config.max_open_stories:
+            self.close(next(iter(self.stories)))
+        if len(self.document_frequency) > self.config.max_terms:
+            keep = self.document_frequency.most_common(self.config.max_terms // 2)
+            self.document_frequency = Counter(dict(keep))
+
+
+def group(
+    articles: Iterable[tuple[str, str, str, datetime | None, str]], config: GrouperConfig | None = None
+) -> list[str]:
+    """Story ids of ``(id, title, text, published, language)`` articles, in input order."""
+    grouper = Grouper(config)
+    return [grouper.add(*article) for article in articles]
+
+
+def parse_published(value: str) -> datetime | None:
+    """An ISO 8601 date or date-time as an aware datetime (UTC when it gives no offset); None when empty."""
+    if not value:
+        return None
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

@@ -1,0 +1,120 @@
+"""The story grouper and `newsbot stories` on real same-story articles (ECB+ and BASIL, see SOURCES.md)."""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+import json
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from newsbot.stories import Grouper, GrouperConfig, parse_published
+from newsbot.stories.features import extract_features
+
+from conftest import FIXTURES, PROJECT_ROOT
+
+SAMPLE = FIXTURES / "stories" / "dev_en-sample.jsonl.gz"
+
+
+def sample() -> list[dict]:
+    with gzip.open(SAMPLE, "rt", encoding="utf-8") as stream:
+        return [json.loads(line) for line in stream]
+
+
+def pairwise(truth: list[str], predicted: list[str]) -> tuple[float, float]:
+    def pairs(labels: list[str]) -> set:
+        members = defaultdict(list)
+        for index, label in enumerate(labels):
+            members[label].append(index)
+        return {pair for group in members.values() for pair in itertools.combinations(group, 2)}
+
+    expected, found = pairs(truth), pairs(predicted)
+    hits = len(expected & found)
+    return hits / len(found) if found else 1.0, hits / len(expected)
+
+
+def write_input(path: Path, rows: list[dict], dated: bool = True) -> Path:
+    with path.open("w", encoding="utf-8") as stream:
+        for row in rows:
+            line = {"id": row["id"], "title": row["title"], "text": row["text"], "language": row["lang"],
+                    "published": row["date"] or "" if dated else "", "source": row["source"] or ""}
+            stream.write(json.dumps(line) + "\n")
+    return path
+
+
+def run_stories(*arguments: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "newsbot.cli", "stories", *arguments],
+        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120,
+    )
+
+
+def test_names_numbers_and_korean_bigrams_are_terms():
+    terms = extract_features(
+        "Klitschko stops Thompson", "In Bern, Wladimir Klitschko beat Tony Thompson in 2012 before 30,000 fans."
+    ).terms
+    assert {"@klitsch", "@thompso", "@wladimi", "#2012", "#30000"} <= set(terms)
+    assert "fans" in terms and "@fans" not in terms
+    korean = extract_features("北 김정은, 러시아 국방차관 접견", "김정은 국무위원장이 러시아 국방차관을 접견했다.").terms
+    assert {"김정", "정은", "국방", "차관", "접견"} <= set(korean)
+
+
+def test_cli_groups_opposite_leaning_outlets_and_keeps_same_kind_events_apart(tmp_path):
+    rows = sample()
+    result = run_stories(str(write_input(tmp_path / "in.jsonl", rows)))
+    assert result.returncode == 0, result.stderr
+    output = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [entry["id"] for entry in output] == [row["id"] for row in rows]
+    for name in ("BASIL", "ECB+"):
+        chosen = [i for i, row in enumerate(rows) if row["dataset"] == name]
+        precision, recall = pairwise([rows[i]["cluster"] for i in chosen], [output[i]["story"] for i in chosen])
+        assert precision >= 0.95, (name, precision, recall)
+        assert recall >= 0.5, (name, precision, recall)
+
+
+def test_undated_articles_are_grouped_on_text_alone(tmp_path):
+    rows = [row for row in sample() if row["dataset"] == "BASIL"]
+    result = run_stories(str(write_input(tmp_path / "in.jsonl", rows, dated=False)))
+    output = [json.loads(line)["story"] for line in result.stdout.splitlines()]
+    precision, recall = pairwise([row["cluster"] for row in rows], output)
+    assert precision >= 0.95 and recall >= 0.6, (precision, recall)
+
+
+def test_the_window_keeps_a_story_from_taking_an_article_days_later():
+    rows = sample()
+    grouper = Grouper(GrouperConfig(window_hours=48))
+    first = grouper.add("a", rows[0]["title"], rows[0]["text"], parse_published("2020-01-01T08:00:00+00:00"))
+    assert grouper.add("b", rows[0]["title"], rows[0]["text"], parse_published("2020-01-02T20:00:00Z")) == first
+    later = grouper.add("c", rows[0]["title"], rows[0]["text"], parse_published("2020-01-06"))
+    assert later != first
+    assert grouper.add("d", rows[0]["title"], rows[0]["text"], None) in (first, later)
+    assert grouper.add("e", rows[0]["title"], rows[0]["text"], None, language="de") != first
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{not json\n", "line 1: not JSON"),
+        ('{"id": "a", "title": "t", "text": "x"}\n["a list"]\n', "line 2: expected an object with an 'id'"),
+        ('{"id": "a", "title": 3, "text": "x"}\n', "line 1: 'title' and 'text' must be strings"),
+    ],
+)
+def test_a_bad_file_exits_2_with_one_line(tmp_path, content, message):
+    path = tmp_path / "bad.jsonl"
+    path.write_text(content, encoding="utf-8")
+    result = run_stories(str(path))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1 and message in result.stderr, result.stderr
+
+
+def test_a_missing_file_and_a_bad_setting_exit_2(tmp_path):
+    missing = run_stories(str(tmp_path / "nope.jsonl"))
+    assert missing.returncode == 2 and missing.stderr.startswith("newsbot: cannot read") and missing.stderr.count("\n") == 1
+    path = write_input(tmp_path / "in.jsonl", sample()[:2])
+    bad = run_stories(str(path), "-s", "NEWSBOT_STORY_THRESHOLD=2")
+    assert bad.returncode == 2 and "NEWSBOT_STORY_THRESHOLD" in bad.stderr and bad.stderr.count("\n") == 1
