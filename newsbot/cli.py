@@ -329,15 +329,15 @@ def stories(path: str, overrides: list[str]) -> int:
     """Group the articles of a JSON-lines file into stories; print ``{id, story}`` per article in input order."""
     from newsbot.stories import GrouperConfig, group
 
+    settings = _settings(_pairs(overrides))
+    validate_settings(settings)
     try:
-        config = GrouperConfig.from_settings(_settings(_pairs(overrides)))
         ids, articles = _story_articles(path)
     except (OSError, UnicodeDecodeError) as exc:
-        print(f"newsbot: cannot read {path}: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
-        return EXIT_USAGE
+        raise SettingsError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
     except ValueError as exc:
-        print(f"newsbot: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        raise SettingsError(str(exc)) from None
+    config = GrouperConfig.from_settings(settings)
     for article_id, story in zip(ids, group(articles, config)):
         print(json.dumps({"id": article_id, "story": story}, ensure_ascii=False))
     return EXIT_OK

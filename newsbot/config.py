@@ -87,7 +87,7 @@ def integer(minimum: int | None = None, also: tuple[int, ...] = (), meaning: str
     return Rule(accepts, check)
 
 
-def number(minimum: float, exclusive: bool = False) -> Rule:
+def number(minimum: float, exclusive: bool = False, maximum: float | None = None) -> Rule:
     def check(value: Any) -> str | None:
         try:
             parsed = float(str(value).strip()) if not isinstance(value, bool) else None
@@ -95,9 +95,12 @@ def number(minimum: float, exclusive: bool = False) -> Rule:
             parsed = None
         if parsed is None or parsed != parsed:
             return "not a number"
+        if maximum is not None and parsed > maximum:
+            return "out of range"
         return None if parsed > minimum or (parsed == minimum and not exclusive) else "out of range"
 
-    return Rule(f"a number {'>' if exclusive else '>='} {minimum:g}", check)
+    accepts = f"a number {'>' if exclusive else '>='} {minimum:g}"
+    return Rule(accepts + (f" and <= {maximum:g}" if maximum is not None else ""), check)
 
 
 _BOOLEANS = {True, False, 0, 1, "0", "1", "True", "true", "False", "false"}
@@ -329,6 +332,9 @@ RULES: dict[str, Rule] = {
     "NEWSBOT_PUBLISH": publish_step(),
     "NEWSBOT_PUBLISH_REMOTE": text(),
     "NEWSBOT_PUBLISH_BRANCH": text(),
+    "NEWSBOT_STORIES": boolean(),
+    "NEWSBOT_STORY_WINDOW_HOURS": number(minimum=0, exclusive=True),
+    "NEWSBOT_STORY_THRESHOLD": number(minimum=0, exclusive=True, maximum=1),
     # Scrapy settings newsbot reads itself before Scrapy does (the quick check, the early log).
     "LOG_LEVEL": log_level(),
     "DOWNLOAD_TIMEOUT": number(minimum=0, exclusive=True),

@@ -26,14 +26,6 @@ class _Settings(Protocol):
     def get(self, name: str, default: Any = None) -> Any: ...
 
 
-def _number(settings: _Settings, name: str, default: float) -> float:
-    value = settings.get(name, default)
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number, got {value!r}") from None
-
-
 @dataclass
 class GrouperConfig:
     """The grouper's knobs (``NEWSBOT_STORY_*`` settings)."""
@@ -55,14 +47,11 @@ class GrouperConfig:
 
     @classmethod
     def from_settings(cls, settings: _Settings) -> GrouperConfig:
-        """The config ``NEWSBOT_STORY_THRESHOLD`` and ``NEWSBOT_STORY_WINDOW_HOURS`` give."""
-        threshold = _number(settings, "NEWSBOT_STORY_THRESHOLD", cls.threshold)
-        window_hours = _number(settings, "NEWSBOT_STORY_WINDOW_HOURS", cls.window_hours)
-        if not 0 < threshold <= 1:
-            raise ValueError(f"NEWSBOT_STORY_THRESHOLD must be a number above 0 and at most 1, got {threshold}")
-        if window_hours <= 0:
-            raise ValueError(f"NEWSBOT_STORY_WINDOW_HOURS must be a positive number of hours, got {window_hours}")
-        return cls(threshold=threshold, window_hours=window_hours)
+        """The config ``NEWSBOT_STORY_THRESHOLD`` and ``NEWSBOT_STORY_WINDOW_HOURS`` give (checked by newsbot.config)."""
+        return cls(
+            threshold=float(settings.get("NEWSBOT_STORY_THRESHOLD", cls.threshold)),
+            window_hours=float(settings.get("NEWSBOT_STORY_WINDOW_HOURS", cls.window_hours)),
+        )
 
 
 @dataclass
