@@ -93,7 +93,7 @@ NEWSBOT_PUBLISH_BRANCH = ""
 # Group the articles that report one story into one post (False: one post per article).
 NEWSBOT_STORIES = True
 # An article joins a story only when published within this many hours of the story's articles;
-# stories older than this are closed.
+# a story no article joined for this long is closed (forgotten by the state).
 NEWSBOT_STORY_WINDOW_HOURS = 48
 # Lowest average cosine similarity (TF-IDF over words, names weighted up) between an article and
 # a story's articles for it to join; higher = fewer wrong merges, more duplicates.

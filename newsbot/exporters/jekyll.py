@@ -145,7 +145,7 @@ def front_matter(item: ItemAdapter, template: PostTemplate, body: Body) -> dict:
     if template.summary_note and body.language == "ko":
         excerpt = f"{excerpt}  {plain_text(template.summary_note)}".strip()
     heading = template.feature_heading.format(brand=plain_text(template.brand))
-    return {
+    matter = {
         "title": body.title,
         "categories": [plain_text(category) for category in item.get("categories") or ["News"] if plain_text(category)],
         "excerpt": excerpt,
@@ -155,6 +155,13 @@ def front_matter(item: ItemAdapter, template: PostTemplate, body: Body) -> dict:
         "source": plain_text(item.get("source")),
         "source_url": item.get("url"),
     }
+    if item.get("sources"):
+        matter["sources"] = [
+            {"name": plain_text(source.get("name")), "url": source.get("url")} for source in item["sources"]
+        ]
+    if item.get("last_modified_at"):
+        matter["last_modified_at"] = datetime.fromisoformat(item["last_modified_at"])
+    return matter
 
 
 def _source_entries(item: ItemAdapter) -> list[tuple[str, str]]:

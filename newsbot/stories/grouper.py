@@ -22,6 +22,11 @@ from datetime import datetime, timedelta, timezone
 from newsbot.stories.features import extract_features
 
 
+IDF_PRIOR = 30
+"""Articles the IDF counts as seen without any term, so the first few articles of a fresh state are
+not weighted by a two-document IDF (which would make every shared word look common)."""
+
+
 class _Settings(Protocol):
     def get(self, name: str, default: Any = None) -> Any: ...
 
@@ -34,6 +39,9 @@ class GrouperConfig:
     """Lowest average cosine similarity between an article and a story's articles for it to join."""
     window_hours: float = 48.0
     """An article joins a story only when published within this many hours of the story's articles."""
+    date_bonus: float = 0.08
+    """Added to the similarity of an article published at the time of the story's articles (less with
+    the gap, nothing a window away): outlets report one event within hours."""
     name_weight: float = 3.0
     """How much more a name (a capitalized word) counts than another word."""
     title_weight: float = 2.0
@@ -65,6 +73,21 @@ class Story:
     earliest: datetime | None = None
     latest: datetime | None = None
 
+    def to_dict(self) -> dict[str, Any]:
+        """The story as JSON values (dates as ISO text)."""
+        return {
+            "id": self.id, "terms": self.terms, "size": self.size, "language": self.language,
+            "earliest": self.earliest.isoformat() if self.earliest else "",
+            "latest": self.latest.isoformat() if self.latest else "",
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Story:
+        return cls(
+            id=data["id"], terms=data["terms"], size=data["size"], language=data["language"],
+            earliest=parse_published(data["earliest"]), latest=parse_published(data["latest"]),
+        )
+
 
 def _normalized(terms: dict[str, float]) -> dict[str, float]:
     norm = math.sqrt(sum(weight * weight for weight in terms.values())) or 1.0
@@ -83,12 +106,19 @@ class Grouper:
 
     def idf(self, term: str) -> float:
         """Inverse document frequency over the articles seen so far (names weighted up)."""
-        value = math.log((self.document_count + 1) / (self.document_frequency[term] + 1)) + 1.0
+        value = math.log((self.document_count + 1 + IDF_PRIOR) / (self.document_frequency[term] + 1)) + 1.0
         return value * self.config.name_weight if term[0] == "@" else value
 
     def similarity(self, article: dict[str, float], story: Story) -> float:
         """Average cosine between ``article`` (a unit TF-IDF vector) and the story's articles."""
         return sum(weight * story.terms.get(term, 0.0) for term, weight in article.items()) / story.size
+
+    def _time_bonus(self, story: Story, published: datetime | None) -> float:
+        """Up to ``date_bonus`` for an article published among or near the story's articles, none a window away."""
+        if published is None or story.latest is None:
+            return 0.0
+        gap = max((story.earliest - published).total_seconds(), (published - story.latest).total_seconds(), 0.0)
+        return self.config.date_bonus * max(0.0, 1.0 - gap / (self.config.window_hours * 3600))
 
     def _in_window(self, story: Story, published: datetime | None) -> bool:
         if published is None or story.latest is None:
@@ -100,7 +130,14 @@ class Grouper:
         self, article_id: str, title: str, text: str, published: datetime | None = None, language: str = ""
     ) -> str:
         """The story ``article_id`` joins: an open one of its language, or a new one named after it."""
-        raw = extract_features(title, text, self.config.title_weight).terms
+        return self.place(article_id, self.features(title, text), published, language)
+
+    def features(self, title: str, text: str) -> dict[str, float]:
+        """An article's terms before IDF."""
+        return extract_features(title, text, self.config.title_weight).terms
+
+    def place(self, article_id: str, raw: dict[str, float], published: datetime | None, language: str) -> str:
+        """:meth:`add` for an article's :meth:`features`."""
         self.document_count += 1
         self.document_frequency.update(raw.keys())
         article = _normalized({term: weight * self.idf(term) for term, weight in raw.items()})
@@ -109,7 +146,7 @@ class Grouper:
             story = self.stories[story_id]
             if story.language != language or not self._in_window(story, published):
                 continue
-            score = self.similarity(article, story)
+            score = self.similarity(article, story) + self._time_bonus(story, published)
             if score >= best_score:
                 best, best_score = story, score
         if best is None:
@@ -128,30 +165,40 @@ class Grouper:
         return found
 
     def _join(self, story: Story, unit: dict[str, float], published: datetime | None) -> None:
-        for term in story.terms:
-            self._index.get(term, set()).discard(story.id)
+        self._unindex(story)
         merged = Counter(story.terms)
         merged.update(unit)
         story.terms = dict(heapq.nlargest(self.config.story_terms, merged.items(), key=lambda item: item[1]))
-        for term in story.terms:
-            self._index.setdefault(term, set()).add(story.id)
+        self._reindex(story)
         story.size += 1
         if published is not None:
             story.earliest = min(story.earliest or published, published)
             story.latest = max(story.latest or published, published)
         self.stories.move_to_end(story.id)
 
-    def close(self, story_id: str) -> None:
-        """Forget a story: no article joins it any more."""
-        story = self.stories.pop(story_id, None)
-        if story is None:
-            return
+    def _unindex(self, story: Story) -> None:
         for term in story.terms:
             members = self._index.get(term)
             if members is not None:
-                members.discard(story_id)
+                members.discard(story.id)
                 if not members:
                     del self._index[term]
+
+    def _reindex(self, story: Story) -> None:
+        for term in story.terms:
+            self._index.setdefault(term, set()).add(story.id)
+
+    def put(self, story: Story) -> None:
+        """Take ``story`` as it is now (another process changed or opened it)."""
+        self.close(story.id)
+        self.stories[story.id] = story
+        self._reindex(story)
+
+    def close(self, story_id: str) -> None:
+        """Forget a story: no article joins it any more."""
+        story = self.stories.pop(story_id, None)
+        if story is not None:
+            self._unindex(story)
 
     def close_before(self, moment: datetime) -> list[str]:
         """Close every dated story whose latest article is more than the window before ``moment``."""
