@@ -263,6 +263,26 @@ def hosts() -> Rule:
         return None
 
     return Rule("host names, addresses or networks (10.0.0.0/8) separated by commas", check)
+def patterns() -> Rule:
+    """Keywords or ``/regular expressions/``: a list, or text with commas between them."""
+
+    def check(value: Any) -> str | None:
+        import re
+
+        from newsbot.stories.filters import compile_pattern, pattern_list
+
+        if isinstance(value, (list, tuple)) and all(isinstance(item, str) for item in value):
+            pass
+        elif not isinstance(value, str):
+            return "not a list of patterns"
+        for pattern in pattern_list(value):
+            try:
+                compile_pattern(pattern)
+            except re.error as error:
+                return f"{pattern} is not a regular expression ({error})"
+        return None
+
+    return Rule("keywords or /regular expressions/, separated by commas", check)
 
 
 def log_level() -> Rule:
@@ -332,6 +352,8 @@ RULES: dict[str, Rule] = {
     "NEWSBOT_PUBLISH": publish_step(),
     "NEWSBOT_PUBLISH_REMOTE": text(),
     "NEWSBOT_PUBLISH_BRANCH": text(),
+    "NEWSBOT_INCLUDE": patterns(),
+    "NEWSBOT_EXCLUDE": patterns(),
     "NEWSBOT_STORIES": boolean(),
     "NEWSBOT_STORY_WINDOW_HOURS": number(minimum=0, exclusive=True),
     "NEWSBOT_STORY_THRESHOLD": number(minimum=0, exclusive=True, maximum=1),

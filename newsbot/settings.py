@@ -90,6 +90,12 @@ NEWSBOT_PUBLISH = "none"
 NEWSBOT_PUBLISH_REMOTE = ""
 # ... this branch of it (empty = the name of the branch checked out in NEWSBOT_OUTPUT).
 NEWSBOT_PUBLISH_BRANCH = ""
+# Post only articles whose title or text matches one of these patterns (empty = every article),
+# and none matching NEWSBOT_EXCLUDE. A pattern is a keyword (whole word at Latin letters, inside
+# words for Hangul) or a /regular expression/, case-insensitive; a list, or text with commas
+# between patterns. A spider's `include` / `exclude` attributes add patterns for its source.
+NEWSBOT_INCLUDE = []
+NEWSBOT_EXCLUDE = []
 # Group the articles that report one story into one post (False: one post per article).
 NEWSBOT_STORIES = True
 # An article joins a story only when published within this many hours of the story's articles;
@@ -144,6 +150,7 @@ TELNETCONSOLE_ENABLED = False
 ITEM_PIPELINES = {
     "newsbot.pipelines.validate_article.ValidateArticlePipeline": 100,
     "newsbot.pipelines.normalize_fields.NormalizeFieldsPipeline": 200,
+    "newsbot.pipelines.filter_articles.FilterArticlesPipeline": 220,
     "newsbot.pipelines.absolutize_urls.AbsolutizeUrlsPipeline": 250,
     "newsbot.pipelines.sanitize_body.SanitizeBodyPipeline": 300,
     "newsbot.pipelines.build_excerpt.BuildExcerptPipeline": 400,

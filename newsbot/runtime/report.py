@@ -28,6 +28,8 @@ DROP_EVENTS = {
     "newsbot/write/unchanged": "already posted, unchanged",
     "newsbot/write/claimed_elsewhere": "another worker was posting it",
     "newsbot/article/not_html": "not HTML",
+    "newsbot/filter/not_included": "matches no NEWSBOT_INCLUDE pattern",
+    "newsbot/filter/excluded": "matches a NEWSBOT_EXCLUDE pattern",
 }
 
 # Stats events of requests and responses refused because of what a feed or page asked for.

@@ -40,6 +40,10 @@ class NewsSpider(scrapy.Spider):
     """IANA zone for dates printed without offset; empty = Asia/Seoul for Korean pages, else UTC."""
     category_map: dict[str, str] = {}
     """Source section (lower-cased) -> readable category."""
+    include: list[str] = []
+    """Keywords or ``/regular expressions/`` an article of this source must match (with ``NEWSBOT_INCLUDE``)."""
+    exclude: list[str] = []
+    """Keywords or ``/regular expressions/`` that keep an article of this source unposted (with ``NEWSBOT_EXCLUDE``)."""
     max_articles_per_feed: int = 0
     """Follow at most this many entries of each feed (0 = all); ``-a limit=N`` overrides."""
     spider_arguments: ClassVar[dict[str, Rule]] = {"limit": integer(minimum=0, meaning="0: all")}
