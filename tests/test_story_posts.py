@@ -24,6 +24,7 @@ from pathlib import Path
 import yaml
 
 from conftest import FIXTURES, PAGES, PROJECT_ROOT, newsbot_command, read_post, run_newsbot
+from test_redis_workers import redis_url  # noqa: F401 - the fixture
 from newsbot import extract_article
 from newsbot.devserver import LocalServer, LocalSite, SavedPage
 from newsbot.exporters.jekyll import PostTemplate, render_post
@@ -234,3 +235,35 @@ def test_the_attribution_links_every_source_and_the_front_matter_lists_them():
     single = render_post({**item, "sources": [], "last_modified_at": ""}, PostTemplate())
     assert '<p>원문: <a href="https://a.example/1">A &amp; Co</a></p>' in single
     assert "sources:" not in single and "last_modified_at" not in single
+
+
+def test_two_redis_workers_post_each_story_once(tmp_path, redis_url):
+    site, truth = basil_site()
+    site.delay = 0.05
+    outputs = [tmp_path / "a", tmp_path / "b"]
+    with LocalServer(site) as url:
+        workers = [
+            subprocess.Popen(
+                newsbot_command(output, f"{url}/feed.xml", "-s", f"NEWSBOT_REDIS_URL={redis_url}",
+                                "-s", "NEWSBOT_REDIS_IDLE_SECONDS=4", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2"),
+                cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            )
+            for output in outputs
+        ]
+        for worker in workers:
+            _, errors = worker.communicate(timeout=400)
+            assert worker.returncode == 0, errors[-3000:]
+    # A post updated by the other worker lands in both outputs under one name: the later has more sources.
+    latest: dict[str, dict] = {}
+    for output in outputs:
+        for name, (matter, _) in posts_of(output).items():
+            if len(matter["sources"]) > len(latest.get(name, {}).get("sources", [])):
+                latest[name] = matter
+    assert all(posts_of(output) for output in outputs)  # both workers posted
+    listed = []
+    for name, matter in latest.items():
+        paths = [source["url"].removeprefix(url) for source in matter["sources"]]
+        assert len({truth[path] for path in paths}) == 1, (name, paths)
+        listed += paths
+    assert len(listed) == len(set(listed)) >= 0.95 * len(truth)
+    assert len(latest) <= 60
