@@ -22,6 +22,8 @@ from datetime import datetime, timedelta, timezone
 from newsbot.stories.features import extract_features
 
 
+CANDIDATE_TERMS = 15
+"""An article is compared with the stories that hold one of its heaviest terms (as many as this)."""
 IDF_PRIOR = 30
 """Articles the IDF counts as seen without any term, so the first few articles of a fresh state are
 not weighted by a two-document IDF (which would make every shared word look common)."""
@@ -158,7 +160,7 @@ class Grouper:
         return best.id
 
     def _candidates(self, article: dict[str, float]) -> set[str]:
-        top = heapq.nlargest(40, article.items(), key=lambda item: item[1])
+        top = heapq.nlargest(CANDIDATE_TERMS, article.items(), key=lambda item: item[1])
         found: set[str] = set()
         for term, _ in top:
             found.update(self._index.get(term, ()))
