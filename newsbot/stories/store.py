@@ -163,9 +163,6 @@ class SqliteStoryStore:
             self._db.executemany("DELETE FROM stories WHERE id = ?", [(story,) for story in expired])
         return len(expired)
 
-    def open_count(self) -> int:
-        return self._db.execute("SELECT COUNT(*) FROM stories").fetchone()[0]
-
     def close(self) -> None:
         self._db.close()
 
@@ -251,9 +248,6 @@ class RedisStoryStore:
                 self.server.zrem(f"{self.prefix}:seq", story_id)
                 self.server.zrem(f"{self.prefix}:expires", story_id)
         return len(expired)
-
-    def open_count(self) -> int:
-        return self.server.zcard(f"{self.prefix}:seq")
 
     def close(self) -> None:
         self.server.close()
