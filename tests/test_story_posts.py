@@ -182,7 +182,8 @@ def test_a_korean_flash_then_its_roundup_make_one_post_with_the_roundup_as_main(
     assert matter["source_url"] == f"{url}/wire/roundup"
     assert [source["url"] for source in matter["sources"]] == [f"{url}/wire/flash", f"{url}/wire/roundup"]
     assert matter["last_modified_at"]
-    assert paragraphs[-1][:40] in html.unescape(body)
+    assert f"{title}(종합)" in html.unescape(body)  # the body is the roundup's brief
+    assert matter["excerpt"].startswith('"경상도와 전라도로 나눠서 왜 싸우나."')  # the roundup's summary, not the flash's
 
 
 def test_two_korean_wires_on_one_event_make_one_post_and_another_event_its_own(tmp_path):
@@ -230,8 +231,8 @@ def test_the_attribution_links_every_source_and_the_front_matter_lists_them():
     assert matter["sources"] == item["sources"]
     assert matter["source_url"] == "https://a.example/1"
     assert matter["last_modified_at"] == datetime(2025, 5, 15, 9, tzinfo=timezone.utc)
-    assert ('<p>원문: <a href="https://a.example/1">A &amp; Co</a>, '
-            '<a href="https://b.example/2?x=1&amp;y=&#123;2&#125;">B</a></p>') in text
+    assert ('<p>원문: <a href="https://a.example/1">A &amp; Co</a></p>\n'
+            '<p>원문: <a href="https://b.example/2?x=1&amp;y=&#123;2&#125;">B</a></p>') in text
     single = render_post({**item, "sources": [], "last_modified_at": ""}, PostTemplate())
     assert '<p>원문: <a href="https://a.example/1">A &amp; Co</a></p>' in single
     assert "sources:" not in single and "last_modified_at" not in single
