@@ -61,8 +61,6 @@ class Article:
     """Image the post shows: a site path (``/assets/...``) or an absolute URL (set by a pipeline)."""
     images: list[dict] = field(default_factory=list)
     """ImagesPipeline results: ``{"url", "path", "checksum", "status"}`` per download."""
-    post_path: str = ""
-    """Path of the written post, relative to the output directory (set by the writer; the publish step reads it)."""
     sources: list[dict] = field(default_factory=list)
     """``{"name", "url"}`` of every article of the post's story in arrival order (set by the writer)."""
     last_modified_at: str = ""
