@@ -85,8 +85,15 @@ class WritePostPipeline:
         adapter = ItemAdapter(item)
         if self.desk is None:
             return await self._post_article(item, adapter)
-        with self.desk.store.lock():  # the story's post must show the story as just saved
-            return await self._post_story(item, adapter)
+        identity = adapter.get("canonical_url") or adapter.get("url")
+        if not self.state.claim(identity):
+            self.stats.inc_value("newsbot/write/claimed_elsewhere")
+            raise DropItem(f"another worker is posting it: {adapter.get('url')}")
+        try:
+            with self.desk.store.lock():  # the story's post must show the story as just saved
+                return await self._post_story(item, adapter)
+        finally:
+            self.state.release(identity)
 
     async def _post_story(self, item: object, adapter: ItemAdapter) -> object:
         """File the article in its story, then write the story's post with the main article's fields."""
