@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import subprocess
+import sys
 
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
@@ -63,3 +65,10 @@ def test_a_source_that_changes_the_body_gets_it_sanitized_and_summarized_by_the_
     asyncio.run(build_excerpt.BuildExcerptPipeline.from_crawler(crawler).process_item(article))
     assert "onclick" not in article.body_html
     assert article.excerpt == "Rewritten by the source. A second, longer sentence of it here."
+
+
+def test_the_workers_import_no_scrapy():
+    """What the fork server preloads for the workers: Scrapy (also through itemadapter) would cost ~30 MB each."""
+    code = "import sys, newsbot.runtime.workers as w; [__import__(m) for m in w._PRELOAD]; print(sorted(sys.modules))"
+    modules = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    assert "'scrapy" not in modules and "'itemadapter" not in modules and "'twisted" not in modules

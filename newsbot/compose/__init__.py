@@ -11,8 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from itemadapter import ItemAdapter
-
 from newsbot.compose.brief import article_text, fit_copy_limit, render_brief
 from newsbot.compose.full import render_full
 from newsbot.text import plain_text
@@ -39,6 +37,8 @@ class Body:
 
 def compose_body(item: object, template: PostTemplate) -> Body:
     """The body ``template.body_mode`` asks for; a brief when a rewrite was asked for but there is none."""
+    from itemadapter import ItemAdapter  # here: it imports Scrapy, which workers importing .brief must not
+
     adapter = item if isinstance(item, ItemAdapter) else ItemAdapter(item)
     title = plain_text(adapter.get("title"))
     excerpt = plain_text(adapter.get("excerpt"))

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import html
 import re
-
-from itemadapter import ItemAdapter
+from typing import TYPE_CHECKING
 
 from newsbot.summarize import pick_sentences, ranked_sentences, shorten, summarize
 from newsbot.text import plain_text
+
+if TYPE_CHECKING:  # itemadapter imports Scrapy: not in the workers
+    from itemadapter import ItemAdapter
 
 COPY_RUN = 20
 """Length of the character runs compared between a post and its article."""

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from itemadapter import ItemAdapter
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # itemadapter imports Scrapy: not in the workers
+    from itemadapter import ItemAdapter
 
 
 def render_full(adapter: ItemAdapter) -> str:
