@@ -1,7 +1,8 @@
 """Signals newsbot components send each other (Scrapy's signal manager carries them)."""
 
 article_failed = object()
-"""An article request failed for good (HTTP error, timeout, reset); args: ``url``, ``spider``."""
+"""An article request ended without an article (HTTP error, timeout, reset, not HTML);
+args: ``url`` (the feed entry's link, whatever the redirects), ``spider``."""
 
 post_writing = object()
 """A post file is about to be written (new or rewritten); args: ``path`` (relative to the output

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, PROJECT_ROOT, newsbot_command, read_post
-from newsbot.devserver import LocalServer, load_saved_pages
+from newsbot.devserver import LocalServer, SavedPage, load_saved_pages
 from newsbot.state.history import RunHistory
 
 
@@ -140,3 +140,74 @@ def test_queue_length_reads_priority_and_fifo_queues(redis_url):
     assert queue_length(server, "newsbot:t:zset") == 2
     assert queue_length(server, "newsbot:t:list") == 1
     assert queue_length(server, "newsbot:t:missing") == 0
+
+
+def _inflight(redis: str) -> dict[str, str]:
+    import redis as redis_client
+
+    return redis_client.Redis.from_url(redis, decode_responses=True).hgetall("newsbot:feed:inflight")
+
+
+def test_articles_that_end_without_a_post_leave_nothing_in_flight(tmp_path, redis_url, saved_site):
+    """A PDF, a redirect to a new URL and a redirect to a page already fetched: the worker still stops."""
+    site = saved_site
+    pages = list(site.pages)
+    unlisted = site.pages[pages[2]]
+    site.pages = {path: site.pages[path] for path in pages[:2]}
+    site.handlers[unlisted.path] = lambda handler: _html(handler, unlisted.body)  # served, not in the feed
+    pdf = b"%PDF-1.4\n1 0 obj\n<< /Length 3 >>\nstream\n\x00\x01\x02\nendstream\nendobj\n"  # binary, as PDFs are
+    site.add(SavedPage(path="/files/report.pdf", body=pdf, content_type="application/pdf"))
+    for path, target in {"/moved/new": unlisted.path, "/moved/known": pages[0]}.items():
+        site.add(SavedPage(path=path, body=b""))
+        site.handlers[path] = lambda handler, target=target: _redirect(handler, target)
+    with LocalServer(site) as url:
+        worker = subprocess.Popen(
+            newsbot_command(tmp_path, f"{url}/feed.xml", "-s", f"NEWSBOT_REDIS_URL={redis_url}",
+                            "-s", "NEWSBOT_REDIS_IDLE_SECONDS=1"),
+            cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        )
+        try:
+            _, errors = worker.communicate(timeout=120)
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, signal.SIGKILL)  # the worker and its extraction processes
+            worker.wait()
+            pytest.fail(f"the worker never stopped; in flight: {sorted(_inflight(redis_url))}")
+    assert worker.returncode == 0, errors[-3000:]
+    assert "not an HTML page" in errors and unlisted.path in site.requests
+    assert _inflight(redis_url) == {}
+    assert len(list((tmp_path / "_posts").glob("*.md"))) == 3  # the two pages and the new redirect target
+
+
+def test_a_callback_error_ends_the_articles_flight(redis_url):
+    from scrapy import Request
+    from scrapy.http import Response
+    from scrapy.utils.test import get_crawler
+    from twisted.python.failure import Failure
+
+    from newsbot.feeds import FeedEntry
+    from newsbot.runtime.distributed import RedisWorker
+    from newsbot.sources.feed import FeedSpider
+
+    crawler = get_crawler(FeedSpider, {"NEWSBOT_REDIS_URL": redis_url})
+    crawler.spider = FeedSpider.from_crawler(crawler, url="https://example.org/feed.xml")
+    worker = RedisWorker(crawler, redis_url)
+    request = Request("https://example.org/a", cb_kwargs={"entry": FeedEntry(url="https://example.org/a")})
+    worker.request_taken(request, crawler.spider)
+    assert len(_inflight(redis_url)) == 1
+    worker.spider_error(Failure(ValueError("broken page")), Response(request.url, request=request), crawler.spider)
+    assert _inflight(redis_url) == {}
+
+
+def _redirect(handler, location: str) -> None:
+    handler.send_response(302)
+    handler.send_header("Location", location)
+    handler.send_header("Content-Length", "0")
+    handler.end_headers()
+
+
+def _html(handler, body: bytes) -> None:
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/html; charset=utf-8")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)

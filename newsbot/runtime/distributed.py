@@ -77,6 +77,8 @@ class RedisWorker:
         for done in (signals.item_scraped, signals.item_dropped, signals.item_error):
             crawler.signals.connect(worker.item_done, signal=done)
         crawler.signals.connect(worker.article_failed, signal=newsbot_signals.article_failed)
+        crawler.signals.connect(worker.spider_error, signal=signals.spider_error)
+        crawler.signals.connect(worker.request_dropped, signal=signals.request_dropped)
         return worker
 
     @property
@@ -95,22 +97,41 @@ class RedisWorker:
         self.beat()
         self.take_over_dead_workers()
 
+    # In-flight entries are keyed by the feed entry's link, not the request's URL: a redirected
+    # request (taken again from the queue, maybe by another worker) replaces its original's entry,
+    # and every way an article ends (item, failure, not HTML, callback error, dropped redirect) finds it.
+
     def request_taken(self, request: Request, spider) -> None:
         """Listed as this worker's as soon as it leaves the shared queue, so no kill can lose it."""
         if "entry" not in request.cb_kwargs:
             return  # feeds are read by every worker; only article requests are shared work
         request_data = base64.b64encode(pickle.dumps(request.to_dict(spider=spider))).decode("ascii")
         payload = json.dumps({"worker": self.worker_id, "request": request_data})
-        self.server.hset(self.inflight_key, url_key(request.url), payload)
+        self.server.hset(self.inflight_key, url_key(request.cb_kwargs["entry"].url), payload)
 
     def item_done(self, item, spider, **kwargs) -> None:
-        url = getattr(item, "feed_url", "") or getattr(item, "url", "")
-        if url:
-            self.server.hdel(self.inflight_key, url_key(url))
+        self.finish(getattr(item, "feed_url", "") or getattr(item, "url", ""))
 
     def article_failed(self, url: str, spider) -> None:
-        """An article request failed for good: it is no longer in flight."""
-        self.server.hdel(self.inflight_key, url_key(url))
+        """An article request ended without an article: it is no longer in flight."""
+        self.finish(url)
+
+    def spider_error(self, failure, response, spider) -> None:
+        """The article's callback raised."""
+        self.finish(_entry_url(response.request))
+
+    def request_dropped(self, request: Request, spider) -> None:
+        """A redirect the duplicate filter (or the scheduler) refused: its original ends here."""
+        self.finish(_entry_url(request))
+
+    def finish(self, url: str) -> None:
+        """Remove ``url``'s in-flight entry if it is this worker's (another worker may have taken it since)."""
+        if not url:
+            return
+        key = url_key(url)
+        payload = self.server.hget(self.inflight_key, key)
+        if payload and json.loads(payload)["worker"] == self.worker_id:
+            self.server.hdel(self.inflight_key, key)
 
     def take_over_dead_workers(self) -> None:
         dead: set[str] = set()
@@ -150,6 +171,12 @@ class RedisWorker:
         if self.loop and self.loop.running:
             self.loop.stop()
         self.server.delete(f"{PREFIX}:worker:{self.worker_id}")
+
+
+def _entry_url(request: Request | None) -> str:
+    """The feed entry's link an article request was made for; empty for other requests."""
+    entry = request.cb_kwargs.get("entry") if request is not None else None
+    return getattr(entry, "url", "")
 
 
 def queue_length(server, key: str) -> int:

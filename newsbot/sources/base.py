@@ -161,6 +161,7 @@ class NewsSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             stats.inc_value("newsbot/article/not_html")
             logger.warning("not an HTML page, skipped: %s", response.url)
+            self.crawler.signals.send_catch_log(signal=newsbot_signals.article_failed, url=entry.url, spider=self)
             return
         article = await self.pool.run(
             finish_page,
@@ -215,7 +216,8 @@ class NewsSpider(scrapy.Spider):
         logger.error("feed failed: %s (%s)", failure.request.url, failure.getErrorMessage())
 
     def article_failed(self, failure: Failure) -> None:
-        self.crawler.signals.send_catch_log(signal=newsbot_signals.article_failed, url=failure.request.url, spider=self)
+        url = failure.request.cb_kwargs["entry"].url  # the in-flight key, also after a redirect
+        self.crawler.signals.send_catch_log(signal=newsbot_signals.article_failed, url=url, spider=self)
         if failure.check(RequestRefused):  # logged where refused; the content's doing, not a failed run
             self.crawler.stats.inc_value("newsbot/article/refused")
             return
