@@ -157,3 +157,20 @@ def test_quick_check_ends_a_run_only_when_every_feed_of_that_same_run_answers_30
     site.requests.clear()
     assert unchanged_run(settings, ["feed"], {"url": feed}) is None
     assert site.requests == ["/sitemap.xml"]
+
+
+def test_an_entry_whose_date_moves_but_text_does_not_is_fetched_once_not_on_every_run(tmp_path, served):
+    site, url = served
+    assert run_newsbot(tmp_path, f"{url}/sitemap.xml").returncode == 0
+    before = _posts(tmp_path)
+    first, second = list(site.pages)[:2]
+    site.pages[first].modified = "2026-02-01T00:00:00+00:00"  # a new <lastmod>, the same article
+    site.requests.clear()
+    assert run_newsbot(tmp_path, f"{url}/sitemap.xml").returncode == 0
+    assert _article_requests(site) == [first]
+    assert _posts(tmp_path) == before  # unchanged: not rewritten
+
+    site.pages[second].modified = "2026-02-02T00:00:00+00:00"  # the sitemap changes again, for another page
+    site.requests.clear()
+    assert run_newsbot(tmp_path, f"{url}/sitemap.xml").returncode == 0
+    assert _article_requests(site) == [second]

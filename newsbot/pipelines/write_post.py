@@ -136,6 +136,10 @@ class WritePostPipeline:
             previous = self.state.lookup(*urls)  # under the claim: no other worker writes it now
             if previous and previous.content_hash == digest:
                 self.stats.inc_value("newsbot/write/unchanged")
+                feed_modified = adapter.get("feed_modified") or ""
+                if feed_modified != previous.modified:  # else the moved date brings it back on every run
+                    self.state.record([url for url in urls if url], previous.path, digest,
+                                      modified=feed_modified, published=previous.published)
                 raise DropItem(f"already posted, unchanged: {adapter.get('url')} -> {previous.path}")
             relative = previous.path if previous else os.path.join(POSTS_DIR, post_filename(adapter))
             if self.rewriter is not None:
