@@ -188,3 +188,12 @@ class WritePostPipeline:
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
+        _sync_directory(target.parent)  # the rename itself survives a power loss only once its directory is synced
+
+
+def _sync_directory(path: Path) -> None:
+    handle = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
