@@ -88,10 +88,9 @@ def _parse_syndication(body: bytes, url: str, tz: str | None) -> FeedDocument:
             FeedEntry(
                 url=link,
                 title=_plain(entry.get("title", "")),
-                published=_struct_time_iso(entry.get("published_parsed"))
-                or to_iso(entry.get("published") or entry.get("dc_date"), tz),
+                published=_entry_date(entry.get("published") or entry.get("dc_date"), entry.get("published_parsed"), tz),
                 # dict.get: feedparser maps a missing "updated" to "published", which is not a change date.
-                modified=_struct_time_iso(dict.get(entry, "updated_parsed")) or to_iso(dict.get(entry, "updated"), tz),
+                modified=_entry_date(dict.get(entry, "updated"), dict.get(entry, "updated_parsed"), tz),
                 categories=[tag.get("term", "").strip() for tag in entry.get("tags", []) if tag.get("term", "").strip()],
                 image_url=_entry_image(entry, url),
             )
@@ -153,13 +152,18 @@ def _entry_image(entry: FeedParserDict, base: str) -> str:
     return ""
 
 
-def _struct_time_iso(value) -> str:
-    if not value:
-        return ""
-    try:
-        return datetime(*value[:6], tzinfo=timezone.utc).isoformat()
-    except (TypeError, ValueError):
-        return ""
+def _entry_date(text: str | None, parsed_utc, tz: str | None) -> str:
+    """An entry's date in ``tz``: its own text first (ISO 8601, RFC 822), as feedparser reads a time
+    without offset as UTC; feedparser's parse for the formats only it knows; dateparser last."""
+    iso = to_iso(text, tz, fuzzy=False) if text else ""
+    if iso or not (text or parsed_utc):
+        return iso
+    if parsed_utc:
+        try:
+            return to_iso(datetime(*parsed_utc[:6], tzinfo=timezone.utc), tz)
+        except (TypeError, ValueError):
+            pass
+    return to_iso(text, tz) if text else ""
 
 
 def _plain(text: str) -> str:

@@ -13,9 +13,12 @@ from newsbot.sanitize import sanitize_html
 from newsbot.summarize import article_paragraphs
 
 
-def finish_page(body: bytes, url: str, content_type: str, timezone_name: str | None, excerpt_length: int) -> Article:
+def finish_page(
+    body: bytes, url: str, content_type: str, timezone_name: str | None, default_timezone: str | None,
+    excerpt_length: int,
+) -> Article:
     """:func:`~newsbot.extract.extract_page`, then :func:`finish_article`: a page's work in a worker."""
-    return finish_article(extract_page(body, url, content_type, timezone_name), excerpt_length)
+    return finish_article(extract_page(body, url, content_type, timezone_name, default_timezone), excerpt_length)
 
 
 def finish_article(article: Article, excerpt_length: int) -> Article:

@@ -55,7 +55,7 @@ NEWSBOT_LLM_CONCURRENCY = 2
 NEWSBOT_LLM_MAX_PER_RUN = 100
 # rewrite: language the rewritten posts are written in (posts from English wires come out in Korean).
 NEWSBOT_POST_LANGUAGE = "ko"
-# Time zone for sources that give dates without an offset and are not Korean.
+# Zone of a date printed without offset (page or feed) when the source names none (Korean pages: Asia/Seoul).
 NEWSBOT_DEFAULT_TIMEZONE = "UTC"
 # Skip articles published more than this many days ago (0 = no limit).
 NEWSBOT_MAX_AGE_DAYS = 0

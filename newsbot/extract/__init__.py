@@ -15,11 +15,15 @@ if TYPE_CHECKING:
 __all__ = ["extract_article", "extract_page"]
 
 
-def extract_page(body: bytes, url: str, content_type: str, timezone_name: str | None) -> Any:
+def extract_page(
+    body: bytes, url: str, content_type: str, timezone_name: str | None, default_timezone: str | None = None
+) -> Any:
     """:func:`extract_article` with positional arguments, for the worker pool."""
     from newsbot.extract.article import extract_article
 
-    return extract_article(body, url, content_type=content_type, timezone=timezone_name)
+    return extract_article(
+        body, url, content_type=content_type, timezone=timezone_name, default_timezone=default_timezone
+    )
 
 
 def __getattr__(name: str) -> Any:

@@ -63,11 +63,13 @@ def extract_article(
     *,
     content_type: str | None = None,
     timezone: str | None = None,
+    default_timezone: str | None = None,
 ) -> Article:
     """Extract one news article from a page.
 
     ``timezone`` is the source's IANA zone for dates printed without an
-    offset; when not given, Korean pages use Asia/Seoul and others UTC. Never
+    offset; when not given, Korean pages use Asia/Seoul and others
+    ``default_timezone`` (UTC when not given either). Never
     raises on bad input: an unusable page gives an Article with empty fields.
     """
     article = Article(url=url, feed_url=url)
@@ -80,7 +82,7 @@ def extract_article(
     visible_text = _visible_text(tree)
     page_text = normalize_space(tree.findtext(".//title") or "") + " " + visible_text
     article.language = _language(tree, data, page_text)
-    article.timezone = timezone or (KOREA_TIMEZONE if article.language == "ko" else "")
+    article.timezone = timezone or (KOREA_TIMEZONE if article.language == "ko" else default_timezone or "")
     article.canonical_url = _canonical(tree, url)
     host = urlsplit(url).hostname or ""
     publisher = names(node.get("publisher")) if node else []

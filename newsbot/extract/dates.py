@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
 
@@ -27,11 +28,11 @@ def zone(name: str | None) -> ZoneInfo | timezone:
         return timezone.utc
 
 
-def parse_date(value: object, tz: str | None = None) -> datetime | None:
+def parse_date(value: object, tz: str | None = None, fuzzy: bool = True) -> datetime | None:
     """Parse a date from a page; naive values are read in ``tz``.
 
-    ISO 8601 is read directly; epoch seconds and milliseconds are accepted;
-    anything else goes to dateparser.
+    ISO 8601 and RFC 822 are read directly; epoch seconds and milliseconds are accepted;
+    anything else goes to dateparser unless ``fuzzy`` is false.
     """
     if value is None:
         return None
@@ -41,7 +42,7 @@ def parse_date(value: object, tz: str | None = None) -> datetime | None:
         text = str(value).strip()
         if not text or len(text) > 100:
             return None
-        parsed = _parse_text(text, tz)
+        parsed = _parse_text(text, tz, fuzzy)
         if parsed is None:
             return None
     if parsed.tzinfo is None:
@@ -51,7 +52,7 @@ def parse_date(value: object, tz: str | None = None) -> datetime | None:
     return parsed.replace(microsecond=0)
 
 
-def _parse_text(text: str, tz: str | None) -> datetime | None:
+def _parse_text(text: str, tz: str | None, fuzzy: bool) -> datetime | None:
     if _DIGITS_ONLY.match(text):
         stamp = int(text)
         return datetime.fromtimestamp(stamp / 1000 if stamp > 10**11 else stamp, timezone.utc)
@@ -60,6 +61,12 @@ def _parse_text(text: str, tz: str | None) -> datetime | None:
         return datetime.fromisoformat(iso)
     except ValueError:
         pass
+    try:
+        return parsedate_to_datetime(text)  # RSS's RFC 822 dates; naive when they give no offset
+    except (TypeError, ValueError, IndexError):
+        pass
+    if not fuzzy:
+        return None
     import dateparser  # here: a run that finds nothing new never loads it (a fifth of a second)
 
     return dateparser.parse(
@@ -73,9 +80,9 @@ def _parse_text(text: str, tz: str | None) -> datetime | None:
     )
 
 
-def to_iso(value: object, tz: str | None = None) -> str:
+def to_iso(value: object, tz: str | None = None, fuzzy: bool = True) -> str:
     """``value`` as ``YYYY-MM-DDTHH:MM:SS+HH:MM`` in ``tz`` (its own offset if no tz); '' if unparseable."""
-    parsed = parse_date(value, tz)
+    parsed = parse_date(value, tz, fuzzy)
     if parsed is None:
         return ""
     if tz:

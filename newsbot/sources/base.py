@@ -37,7 +37,8 @@ class NewsSpider(scrapy.Spider):
     feeds: list[str] = []
     """Feed and sitemap URLs the site publishes."""
     timezone: str = ""
-    """IANA zone for dates printed without offset; empty = Asia/Seoul for Korean pages, else UTC."""
+    """IANA zone for dates printed without offset; empty = Asia/Seoul for Korean pages, else
+    ``NEWSBOT_DEFAULT_TIMEZONE``."""
     category_map: dict[str, str] = {}
     """Source section (lower-cased) -> readable category."""
     include: list[str] = []
@@ -76,6 +77,7 @@ class NewsSpider(scrapy.Spider):
         max_age_days = crawler.settings.getfloat("NEWSBOT_MAX_AGE_DAYS", 0)
         spider.oldest = datetime.now(timezone.utc) - timedelta(days=max_age_days) if max_age_days > 0 else None
         spider.run_arguments = arguments_key(kwargs)
+        spider.default_timezone = crawler.settings.get("NEWSBOT_DEFAULT_TIMEZONE") or "UTC"
         return spider
 
     def feed_urls(self) -> list[str]:
@@ -125,7 +127,7 @@ class NewsSpider(scrapy.Spider):
             response.headers.get("ETag", b"").decode("latin-1"),
             response.headers.get("Last-Modified", b"").decode("latin-1"),
         )
-        document = parse_feed(response.body, response.url, self.timezone or None)
+        document = parse_feed(response.body, response.url, self.timezone or self.default_timezone)
         if document.kind == "unknown":
             stats.inc_value("newsbot/feed/unparseable")
             logger.error("not a feed or sitemap: %s (%s)", response.url, document.error)
@@ -169,6 +171,7 @@ class NewsSpider(scrapy.Spider):
             response.url,
             response.headers.get("Content-Type", b"").decode("latin-1"),
             self.timezone or None,
+            self.default_timezone,
             self.excerpt_length,
         )
         if article.cut_short:
