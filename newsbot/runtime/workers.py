@@ -17,10 +17,12 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
+    from scrapy.statscollectors import StatsCollector
 
 logger = logging.getLogger(__name__)
 
@@ -64,20 +66,21 @@ def start_fork_server() -> None:
 
 
 class WorkerPool:
-    """Runs functions in worker processes; ``NEWSBOT_WORKERS=0`` runs them inline."""
+    """Runs functions in worker processes; ``NEWSBOT_WORKERS=0`` runs them inline.
 
-    def __init__(self, workers: int) -> None:
+    A worker process that dies (the OOM killer, a crash) breaks a ``ProcessPoolExecutor`` for good:
+    the pool is then replaced and each task it held is retried once (``newsbot/workers/*`` stats).
+    """
+
+    def __init__(self, workers: int, stats: StatsCollector | None = None) -> None:
         self.workers = workers
+        self.stats = stats
         self.started = False
-        self.executor = (
-            ProcessPoolExecutor(
-                max_workers=workers,
-                mp_context=_worker_context(),
-                initializer=_exit_with,
-                initargs=(os.getpid(),),
-            )
-            if workers > 0
-            else None
+        self.executor = self._new_executor() if workers > 0 else None
+
+    def _new_executor(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=self.workers, mp_context=_worker_context(), initializer=_exit_with, initargs=(os.getpid(),)
         )
 
     def start_fork_server(self) -> None:
@@ -103,9 +106,35 @@ class WorkerPool:
         """``function(*args)`` in a worker process (it and its arguments must pickle)."""
         if self.executor is None:
             return function(*args)
+        executor = self.executor
+        try:
+            return await self._run_in(executor, function, *args)
+        except BrokenProcessPool:
+            self._replace(executor)
+            self._count("retried")
+            logger.warning("retrying %s once in the new worker pool", getattr(function, "__name__", function))
+            return await self._run_in(self.executor, function, *args)
+
+    @staticmethod
+    async def _run_in(executor: ProcessPoolExecutor | None, function: Callable[..., Result], *args: Any) -> Result:
+        if executor is None:
+            raise BrokenProcessPool("the worker pool is closed")
         # Submitted from a thread: a submit that has to start a worker waits for the fork server.
-        future = await asyncio.to_thread(self.executor.submit, function, *args)
+        future = await asyncio.to_thread(executor.submit, function, *args)
         return await asyncio.wrap_future(future)
+
+    def _replace(self, broken: ProcessPoolExecutor) -> None:
+        """A new pool for the rest of the run, once per broken pool (all its tasks fail at the same time)."""
+        if self.executor is not broken:
+            return
+        logger.warning("a worker process died (killed or crashed): starting a new worker pool")
+        broken.shutdown(wait=False, cancel_futures=True)
+        self.executor = self._new_executor()
+        self._count("replaced")
+
+    def _count(self, event: str) -> None:
+        if self.stats is not None:
+            self.stats.inc_value(f"newsbot/workers/{event}")
 
     def close(self) -> None:
         if self.executor is not None:
@@ -122,6 +151,7 @@ class WorkerPools:
 
     def __init__(self, crawler: Crawler) -> None:
         self.settings = crawler.settings
+        self.stats = crawler.stats
         self.workers: WorkerPool | None = None
 
     @classmethod
@@ -144,7 +174,7 @@ class WorkerPools:
         """The pool (-1: one process per core; 0: everything in-process), made on first use."""
         if self.workers is None:
             workers = self.settings.getint("NEWSBOT_WORKERS", -1)
-            self.workers = WorkerPool((os.cpu_count() or 1) if workers < 0 else workers)
+            self.workers = WorkerPool((os.cpu_count() or 1) if workers < 0 else workers, self.stats)
         return self.workers
 
     def close(self) -> None:
