@@ -2,7 +2,11 @@
 
 Feeds go through feedparser (it copes with broken XML and legacy encodings);
 sitemaps are read with lxml, entities and network access disabled, so a
-hostile sitemap cannot read files or fetch URLs.
+hostile sitemap cannot read files or fetch URLs. Not with Scrapy's own
+``scrapy.utils.sitemap.Sitemap``: it keeps each ``<url>``'s direct children as
+text only, which drops the Google News fields (``news:publication_date``,
+``news:title``, ``news:keywords``) newsbot reads. Gzipped sitemaps are unpacked
+by the spider with Scrapy's ``gunzip``, as its SitemapSpider does.
 """
 
 from __future__ import annotations

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import struct
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any, ClassVar
 
 import scrapy
 from scrapy.http import Response, TextResponse
+from scrapy.utils.gz import gunzip, gzip_magic_number
 from twisted.python.failure import Failure
 
 from newsbot import signals as newsbot_signals
@@ -68,7 +70,10 @@ class NewsSpider(scrapy.Spider):
         super().__init__(*args, **kwargs)
         if limit is not None:
             self.max_articles_per_feed = int(limit)
-        self._feed_validators: dict[str, tuple[str, str]] = {}
+        self._feed_validators: dict[str, tuple[str, str, list[str]]] = {}
+        """Per feed fetched this run: its ETag, Last-Modified and (for a sitemap index) its sitemaps."""
+        self._feeds_read: dict[str, None] = {}
+        """Every feed asked this run, in order (304s and an index's sitemaps too), each asked once."""
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
@@ -89,8 +94,15 @@ class NewsSpider(scrapy.Spider):
         for url in self.feed_urls():
             yield self.feed_request(url)
 
+    def _sitemap_requests(self, urls: list[str]) -> Iterator[scrapy.Request]:
+        """The sitemaps of an index, but none asked already (two indexes may list the same one)."""
+        for url in urls:
+            if url not in self._feeds_read:
+                yield self.feed_request(url)
+
     def feed_request(self, url: str) -> scrapy.Request:
         """A conditional GET: the server may answer 304 when the feed has not changed since the last run."""
+        self._feeds_read[url] = None
         etag, last_modified = self.state.feed_validators(url)
         headers = {}
         if etag:
@@ -117,24 +129,27 @@ class NewsSpider(scrapy.Spider):
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         stats = self.crawler.stats
+        requested = response.meta.get("redirect_urls", [response.request.url])[0]  # as feed_request looks it up
         if response.status == 304:
             stats.inc_value("newsbot/feed/fetched")
             stats.inc_value("newsbot/feed/not_modified")
             logger.info("feed not modified since the last run: %s", response.url)
+            # An unchanged sitemap index says nothing of its sitemaps: ask them as last time.
+            yield from self._sitemap_requests(self.state.feed_sitemaps(requested))
             return
-        requested = response.meta.get("redirect_urls", [response.request.url])[0]  # as feed_request looks it up
+        body = self._feed_body(response)
+        document = parse_feed(body, response.url, self.timezone or self.default_timezone) if body is not None else None
+        if document is None or document.kind == "unknown":
+            stats.inc_value("newsbot/feed/unparseable")
+            logger.error("not a feed or sitemap: %s (%s)", response.url, document.error if document else "broken gzip")
+            return
         self._feed_validators[requested] = (
             response.headers.get("ETag", b"").decode("latin-1"),
             response.headers.get("Last-Modified", b"").decode("latin-1"),
+            document.sitemaps,
         )
-        document = parse_feed(response.body, response.url, self.timezone or self.default_timezone)
-        if document.kind == "unknown":
-            stats.inc_value("newsbot/feed/unparseable")
-            logger.error("not a feed or sitemap: %s (%s)", response.url, document.error)
-            return
         stats.inc_value("newsbot/feed/fetched")
-        for sitemap in document.sitemaps:
-            yield self.feed_request(sitemap)
+        yield from self._sitemap_requests(document.sitemaps)
         entries = document.entries
         if self.max_articles_per_feed:
             entries = entries[: self.max_articles_per_feed]
@@ -153,6 +168,17 @@ class NewsSpider(scrapy.Spider):
             yield scrapy.Request(
                 entry.url, callback=self.parse_article, errback=self.article_failed, cb_kwargs={"entry": entry}
             )
+
+    def _feed_body(self, response: Response) -> bytes | None:
+        """The document's bytes: a gzipped sitemap (``.xml.gz``, sent without ``Content-Encoding``) unpacked,
+        as Scrapy's SitemapSpider does, no larger than ``DOWNLOAD_MAXSIZE``; None when it does not unpack."""
+        if not gzip_magic_number(response):
+            return response.body
+        try:
+            return gunzip(response.body, max_size=self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
+        except (OSError, EOFError, ValueError, struct.error) as error:  # ValueError: over DOWNLOAD_MAXSIZE
+            logger.debug("cannot gunzip %s: %s", response.url, error)
+            return None
 
     def wants(self, entry: FeedEntry) -> bool:
         """Hook: skip entries a source does not want (videos, galleries); all by default."""
@@ -201,15 +227,16 @@ class NewsSpider(scrapy.Spider):
     def closed(self, reason: str) -> None:
         """Keep the feeds' validators only after a complete run, so an interrupted one is redone.
 
-        Also which feeds this run started from: ``newsbot crawl``'s quick check asks them first next time.
+        Also which feeds this run read (a sitemap index's sitemaps too): ``newsbot crawl``'s quick check
+        asks them first next time.
         """
         stats = self.crawler.stats
         if reason != "finished" or stats.get_value("newsbot/article/error"):
             return
-        for url, (etag, last_modified) in self._feed_validators.items():
+        for url, (etag, last_modified, sitemaps) in self._feed_validators.items():
             if etag or last_modified:
-                self.state.record_feed(url, etag, last_modified)
-        self.state.record_source_feeds(self.name, self.run_arguments, self.feed_urls())
+                self.state.record_feed(url, etag, last_modified, sitemaps)
+        self.state.record_source_feeds(self.name, self.run_arguments, list(self._feeds_read))
 
     def feed_failed(self, failure: Failure) -> None:
         if failure.check(RequestRefused):  # a sitemap child the content pointed somewhere unsafe

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Protocol
@@ -85,8 +86,12 @@ class StateStore(ABC):
         """``(etag, last_modified)`` the feed's server sent last time, for a conditional request."""
 
     @abstractmethod
-    def record_feed(self, url: str, etag: str, last_modified: str) -> None:
-        """Remember a feed's validators; call once its entries are all handled."""
+    def feed_sitemaps(self, url: str) -> list[str]:
+        """The sitemaps a sitemap index listed when it was last read (asked again when it answers 304)."""
+
+    @abstractmethod
+    def record_feed(self, url: str, etag: str, last_modified: str, sitemaps: Sequence[str] = ()) -> None:
+        """Remember a feed's validators (and a sitemap index's sitemaps); call once its entries are all handled."""
 
     @abstractmethod
     def record_source_feeds(self, source: str, arguments: str, feeds: list[str]) -> None:

@@ -9,6 +9,7 @@ import json
 import os
 import socket
 import uuid
+from collections.abc import Sequence
 
 from newsbot.state.base import PostRecord, StateStore, url_key
 
@@ -65,8 +66,13 @@ class RedisStateStore(StateStore):
         fields = self.server.hgetall(f"{PREFIX}:feed:{url}")
         return fields.get("etag", ""), fields.get("last_modified", "")
 
-    def record_feed(self, url: str, etag: str, last_modified: str) -> None:
-        self.server.hset(f"{PREFIX}:feed:{url}", mapping={"etag": etag, "last_modified": last_modified})
+    def feed_sitemaps(self, url: str) -> list[str]:
+        return json.loads(self.server.hget(f"{PREFIX}:feed:{url}", "sitemaps") or "[]")
+
+    def record_feed(self, url: str, etag: str, last_modified: str, sitemaps: Sequence[str] = ()) -> None:
+        self.server.hset(f"{PREFIX}:feed:{url}", mapping={
+            "etag": etag, "last_modified": last_modified, "sitemaps": json.dumps(list(sitemaps)),
+        })
 
     def record_source_feeds(self, source: str, arguments: str, feeds: list[str]) -> None:
         """Nothing to keep: the quick check that reads these runs on one machine only."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -25,7 +26,8 @@ CREATE TABLE IF NOT EXISTS urls (
 CREATE TABLE IF NOT EXISTS feeds (
     url TEXT PRIMARY KEY,
     etag TEXT NOT NULL DEFAULT '',
-    last_modified TEXT NOT NULL DEFAULT ''
+    last_modified TEXT NOT NULL DEFAULT '',
+    sitemaps TEXT NOT NULL DEFAULT '[]'
 );
 CREATE TABLE IF NOT EXISTS rewrites (
     key TEXT PRIMARY KEY,
@@ -51,6 +53,8 @@ class SqliteStateStore(StateStore):
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        if "sitemaps" not in {row[1] for row in self._db.execute("PRAGMA table_info(feeds)")}:  # a file from before
+            self._db.execute("ALTER TABLE feeds ADD COLUMN sitemaps TEXT NOT NULL DEFAULT '[]'")
 
     def claim(self, url: str) -> bool:
         """May this process post ``url`` now? Always, on one machine under the run lock."""
@@ -94,10 +98,16 @@ class SqliteStateStore(StateStore):
         row = self._db.execute("SELECT etag, last_modified FROM feeds WHERE url = ?", (url,)).fetchone()
         return (row[0], row[1]) if row else ("", "")
 
-    def record_feed(self, url: str, etag: str, last_modified: str) -> None:
-        """Remember a feed's validators; call once its entries are all handled."""
+    def feed_sitemaps(self, url: str) -> list[str]:
+        """The sitemaps a sitemap index listed when it was last read."""
+        row = self._db.execute("SELECT sitemaps FROM feeds WHERE url = ?", (url,)).fetchone()
+        return json.loads(row[0]) if row else []
+
+    def record_feed(self, url: str, etag: str, last_modified: str, sitemaps: Sequence[str] = ()) -> None:
+        """Remember a feed's validators (and a sitemap index's sitemaps); call once its entries are all handled."""
         self._db.execute(
-            "INSERT OR REPLACE INTO feeds (url, etag, last_modified) VALUES (?, ?, ?)", (url, etag, last_modified)
+            "INSERT OR REPLACE INTO feeds (url, etag, last_modified, sitemaps) VALUES (?, ?, ?, ?)",
+            (url, etag, last_modified, json.dumps(list(sitemaps))),
         )
 
     def record_source_feeds(self, source: str, arguments: str, feeds: list[str]) -> None:
