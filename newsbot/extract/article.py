@@ -13,7 +13,7 @@ import lxml.etree
 import lxml.html
 from htmldate import find_date
 
-from newsbot.extract import dates, korean
+from newsbot.extract import dates, korean, portals
 from newsbot.extract.body import extract_body
 from newsbot.text import normalize_space
 from newsbot.extract.html import decode_html, parse_html
@@ -28,6 +28,7 @@ logger = logging.getLogger(__name__)
 KOREA_TIMEZONE = "Asia/Seoul"
 _PUBLISHED_META = (
     "article:published_time",
+    "og:regdate",  # Kakao's pages (Daum News): "20240513125214"
     "og:article:published_time",
     "article:published",
     "datepublished",
@@ -77,6 +78,9 @@ def extract_article(
     tree, article.cut_short = parse_html(text)
     if tree is None:
         return article
+    portal = portals.portal_for(url)
+    if portal:
+        portals.remove_widgets(tree, portal)
     data = read_structured_data(tree, url)
     node = data.article
     visible_text = _visible_text(tree)
@@ -88,6 +92,9 @@ def extract_article(
     publisher = names(node.get("publisher")) if node else []
     article.source = normalize_space(data.first("og:site_name", "application-name") or (publisher[0] if publisher else "") or host.removeprefix("www."))
     site_names = [article.source, data.first("og:site_name", "application-name"), *publisher]
+    if portal and data.first(*portal.outlet_meta):
+        article.source = normalize_space(data.first(*portal.outlet_meta))  # the outlet, not the portal's label
+        site_names.append(article.source)
     raw_title = text_value(node.get("headline") or node.get("name")) if node else ""
     raw_title = raw_title or data.first("og:title", "twitter:title") or normalize_space(tree.findtext(".//title") or "")
     if not raw_title:

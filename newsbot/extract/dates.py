@@ -16,6 +16,7 @@ _KOREAN_DATE = re.compile(
 )
 _URL_DATE = re.compile(r"/(20\d{2})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:/|\b)")
 _DIGITS_ONLY = re.compile(r"^\d{9,13}$")
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$")  # 20240513125214: wall-clock time
 
 
 def zone(name: str | None) -> ZoneInfo | timezone:
@@ -53,6 +54,12 @@ def parse_date(value: object, tz: str | None = None, fuzzy: bool = True) -> date
 
 
 def _parse_text(text: str, tz: str | None, fuzzy: bool) -> datetime | None:
+    compact = _COMPACT.match(text)
+    if compact:
+        try:
+            return datetime(*map(int, compact.groups()))
+        except ValueError:
+            return None
     if _DIGITS_ONLY.match(text):
         stamp = int(text)
         return datetime.fromtimestamp(stamp / 1000 if stamp > 10**11 else stamp, timezone.utc)
