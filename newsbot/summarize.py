@@ -12,6 +12,7 @@ import math
 import re
 
 from newsbot.extract import korean
+from newsbot.extract.wires import ENGLISH_DATELINE_NAMES
 from newsbot.fragments import parse_fragment
 from newsbot.text import LETTER, normalize_space, plain_text
 
@@ -27,7 +28,7 @@ MAX_CANDIDATES = 40
 _SENTENCE_FINAL = re.compile(r"[.!?。！？…][\"'”’»)\]]*$")
 # "LA CROSSE, Wis. (AP) — ", "WASHINGTON (Reuters) - ", "SEOUL, May 30 (Yonhap) -- "
 _WIRE_DATELINE = re.compile(
-    r"^\s*[A-Z][A-Za-z .,'’-]{1,60}\((?:AP|Reuters|AFP|Yonhap|UPI|Bloomberg|dpa|Xinhua|Kyodo)\)\s*(?:—|–|-{1,2})\s*"
+    r"^\s*[A-Z][A-Za-z .,'’-]{1,60}\((?:" + ENGLISH_DATELINE_NAMES + r")\)\s*(?:—|–|-{1,2})\s*"
 )
 
 

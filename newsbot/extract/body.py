@@ -16,6 +16,7 @@ from trafilatura.core import determine_returnstring
 from trafilatura.settings import Extractor
 
 from newsbot.extract import korean
+from newsbot.extract.wires import KOREAN_NAMES, PHOTO_AGENCIES
 from newsbot.text import LETTER, normalize_space
 
 logger = logging.getLogger(__name__)
@@ -48,8 +49,9 @@ _BOILERPLATE = re.compile(
 )
 # Photo credits that end a caption: "Credit: 20th Century Fox", "Photo: Hau Dinh, AP", "(Getty Images)".
 _CREDIT = re.compile(
-    r"(?:credit|photo|image|picture|foto|사진|자료사진)\s*[:=/]|getty images|/ ?(?:ap|afp|reuters|epa)\b|\b(?:ap|afp|reuters|epa) photo"
-    r"|(?:연합뉴스|뉴시스|뉴스1)\s*$",
+    r"(?:credit|photo|image|picture|foto|사진|자료사진)\s*[:=/]|getty images"
+    r"|/ ?(?:" + PHOTO_AGENCIES + r")\b|\b(?:" + PHOTO_AGENCIES + r") photo"
+    r"|(?:" + KOREAN_NAMES + r")\s*$",
     re.IGNORECASE,
 )
 _ENDS_WITH_CREDIT = re.compile(r"(?:^|[\s.)])(?:photo|credit|image|picture)s?\s*:\s*[^.:\n]{2,80}$", re.IGNORECASE)

@@ -4,18 +4,20 @@ Wire copy opens with a dateline and byline (``(서울=연합뉴스) 홍길동 �
 ends with the reporter's e-mail and a copyright line
 (``<저작권자(c) 연합뉴스, 무단 전재-재배포 금지>``), and carries photo credits
 (``[연합뉴스 자료사진]``) and related-article boxes. These patterns hold for
-any Korean outlet, not just the wires newsbot ships sources for.
+any Korean outlet, not just the wires newsbot ships sources for; the agencies'
+names and own marks come from the table in ``wires.py``.
 """
 
 from __future__ import annotations
 
 import re
 
+from newsbot.extract.wires import CREDIT_MARKS, KOREAN_AGENCY_NAMES, KOREAN_NAMES
 from newsbot.text import LETTER
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _REPORTER = r"[가-힣]{2,4}(?:\s*[·ㆍ,]\s*[가-힣]{2,4})*\s*(?:기자|특파원|객원기자|인턴기자|선임기자|통신원|PD)"
-_AGENCY = r"(?:연합뉴스|뉴시스|뉴스1|newsis|NEWSIS|News1|[가-힣A-Za-z0-9]{1,12})"
+_AGENCY = r"(?:" + KOREAN_AGENCY_NAMES + r"|[가-힣A-Za-z0-9]{1,12})"
 
 # "(서울=연합뉴스) 홍길동 기자 = ", "[서울=뉴시스]홍길동 기자 = ", "【서울=뉴스1】"
 DATELINE = re.compile(
@@ -36,9 +38,8 @@ COPYRIGHT = re.compile(
 PHOTO_CREDIT = re.compile(
     r"^\s*[\[(]\s*(?:[^\]\)]{0,40}(?:사진|자료사진|그래픽|제공|캡처|촬영|이미지)[^\]\)]{0,20})\s*[\])]\s*$"
     r"|^\s*(?:사진|그래픽|자료)\s*[=:/]\s*\S.{0,40}$"
-    r"|(?:/뉴스1|/뉴시스|/연합뉴스)\s*$"
-    r"|©\s*News1"
-    r"|photo@newsis\.com"
+    r"|/(?:" + KOREAN_NAMES + r")\s*$"
+    r"|" + CREDIT_MARKS
 )
 PROMO = re.compile(
     r"^\s*(?:▶|☞|■\s*관련|※|\[관련\s*기사\]|관련\s*기사|관련기사|<관련\s*기사>)"
