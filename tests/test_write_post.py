@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 
 from scrapy.utils.test import get_crawler
@@ -34,10 +35,10 @@ def test_the_posts_directory_is_synced_after_the_rename_and_before_the_state_rec
     monkeypatch.setattr(os, "fsync", fsync)
     monkeypatch.setattr(os, "replace", replace)
     monkeypatch.setattr(pipeline.state, "record", record)
-    pipeline.process_item(Article(
+    asyncio.run(pipeline.process_item(Article(
         url="https://example.org/news/1", source="Example", title="A headline", published="2025-05-30T20:15:00+00:00",
         timezone="UTC", body_html="<p>Body.</p>", excerpt="Body.", categories=["News"], image="/assets/img/x.jpg",
-    ))
+    )))
     posts_dir = str(tmp_path / "_posts")
     kinds = [kind for kind, _ in steps]
     assert kinds == ["fsync", "rename", "fsync", "record"], steps
