@@ -2,7 +2,7 @@
 
 A cron job polls every few minutes and most polls find nothing new. Starting Scrapy
 (imports, components, reactor, shutdown) costs about 1.5 s of CPU; a conditional GET
-of each feed the last complete run started from, with the validators it kept, costs
+of each feed the last complete run read (a sitemap index's sitemaps too), with the validators it kept, costs
 milliseconds. Only when every feed of every source answers 304 is the run over;
 anything else (a changed or unreachable feed, a source or ``-a`` arguments never run
 to completion, a feed without validators) starts the full crawl, which handles it as

@@ -95,7 +95,7 @@ class StateStore(ABC):
 
     @abstractmethod
     def record_source_feeds(self, source: str, arguments: str, feeds: list[str]) -> None:
-        """Remember the feeds a complete run of ``source`` with ``arguments`` started from."""
+        """Remember the feeds a complete run of ``source`` with ``arguments`` read (an index's sitemaps too)."""
 
     @abstractmethod
     def cached_rewrite(self, key: str) -> dict | None:

@@ -111,7 +111,7 @@ class SqliteStateStore(StateStore):
         )
 
     def record_source_feeds(self, source: str, arguments: str, feeds: list[str]) -> None:
-        """Remember the feeds a complete run of ``source`` with ``arguments`` started from."""
+        """Remember the feeds a complete run of ``source`` with ``arguments`` read (an index's sitemaps too)."""
         self._db.execute(
             "INSERT OR REPLACE INTO source_feeds (source, arguments, feeds) VALUES (?, ?, ?)",
             (source, arguments, json.dumps(feeds)),
