@@ -26,6 +26,7 @@ from newsbot import signals as newsbot_signals
 from newsbot.compose.rewrite import Rewriter
 from newsbot.config import out_of_space, stop_crawl
 from newsbot.exporters.jekyll import JekyllPostExporter, PostTemplate, post_filename
+from newsbot.state import PostRecord
 from newsbot.state.extension import StateExtension
 from newsbot.stories.desk import MAIN_FIELDS, StoryDesk
 
@@ -111,8 +112,7 @@ class WritePostPipeline:
             adapter["last_modified_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
         digest = content_hash(adapter)
         if previous and previous.content_hash == digest:
-            self.stats.inc_value("newsbot/write/unchanged")
-            raise DropItem(f"already posted, unchanged: {urls[0]} -> {previous.path}")
+            self._drop_unchanged(urls, previous, digest, adapter)
         if self.rewriter is not None:
             await self.rewriter.rewrite_item(item)
         self._write_and_record(record.post_path, urls, digest, adapter)
@@ -123,6 +123,14 @@ class WritePostPipeline:
         self._count_body(adapter)
         logger.info("%s post %s (%s, story of %d)", event, record.post_path, urls[0], len(record.sources))
         return item
+
+    def _drop_unchanged(self, urls: list[str], previous: PostRecord, digest: str, adapter: ItemAdapter) -> None:
+        """Nothing to write; the feed's new date for it is kept, else that date brings it back on every run."""
+        self.stats.inc_value("newsbot/write/unchanged")
+        feed_modified = adapter.get("feed_modified") or ""
+        if feed_modified != previous.modified:
+            self.state.record(urls, previous.path, digest, modified=feed_modified, published=previous.published)
+        raise DropItem(f"already posted, unchanged: {urls[0]} -> {previous.path}")
 
     async def _post_article(self, item: object, adapter: ItemAdapter) -> object:
         """One post per article (``NEWSBOT_STORIES=False``)."""
@@ -135,12 +143,7 @@ class WritePostPipeline:
         try:
             previous = self.state.lookup(*urls)  # under the claim: no other worker writes it now
             if previous and previous.content_hash == digest:
-                self.stats.inc_value("newsbot/write/unchanged")
-                feed_modified = adapter.get("feed_modified") or ""
-                if feed_modified != previous.modified:  # else the moved date brings it back on every run
-                    self.state.record([url for url in urls if url], previous.path, digest,
-                                      modified=feed_modified, published=previous.published)
-                raise DropItem(f"already posted, unchanged: {adapter.get('url')} -> {previous.path}")
+                self._drop_unchanged([url for url in urls if url], previous, digest, adapter)
             relative = previous.path if previous else os.path.join(POSTS_DIR, post_filename(adapter))
             if self.rewriter is not None:
                 await self.rewriter.rewrite_item(item)
