@@ -1,16 +1,22 @@
 # One entry point for people and CI. `make demo` sets up and crawls; `make test` runs the tests.
+# Both install into the virtual environment .venv (created with $(PYTHON) -m venv, reused when present),
+# so they work where the system Python refuses pip (PEP 668, e.g. Debian 12).
 PYTHON ?= python3
+VENV ?= .venv
 
 .PHONY: install demo test bench
 
-install:
-	$(PYTHON) -m pip install -e '.[test]'
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV) || { echo "make: cannot create $(VENV); on Debian/Ubuntu: apt-get install python3-venv" >&2; rm -rf $(VENV); exit 2; }
+
+install: $(VENV)/bin/python
+	$(VENV)/bin/pip install -q -e '.[test]'
 
 demo: install
-	newsbot demo
+	$(VENV)/bin/newsbot demo
 
 test: install
-	$(PYTHON) -m pytest -q
+	$(VENV)/bin/python -m pytest -q
 
-bench:
-	$(PYTHON) bench/extraction.py
+bench: install
+	$(VENV)/bin/python bench/extraction.py

@@ -343,12 +343,16 @@ def stories(path: str, overrides: list[str]) -> int:
     return EXIT_OK
 
 
+# The saved real pages of the checkout newsbot is installed from (editable install), whatever the cwd.
+BUNDLED_PAGES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "pages"
+
+
 def demo(pages: str, overrides: list[str]) -> int:
     """Serve the saved pages on 127.0.0.1 with a feed and crawl them into the output directory."""
     from newsbot.devserver import LocalServer, load_saved_pages
 
     if not Path(pages, "manifest.json").is_file():
-        raise SettingsError(f"--pages {pages}: no manifest.json there (the demo needs tests/fixtures/pages)")
+        raise SettingsError(f"--pages {pages}: no manifest.json there (the demo needs tests/fixtures/pages of a checkout)")
     site = load_saved_pages(Path(pages))
     with LocalServer(site) as base_url:
         print(f"serving {len(site.pages)} saved pages at {base_url}/feed.xml")
@@ -466,7 +470,7 @@ def _main(argv: list[str] | None) -> int:
     compose_parser.add_argument("--url", required=True, help="the page's original URL")
     compose_parser.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE")
     demo_parser = commands.add_parser("demo", help="crawl the bundled real pages from a local server")
-    demo_parser.add_argument("--pages", default="tests/fixtures/pages")
+    demo_parser.add_argument("--pages", default=str(BUNDLED_PAGES))
     demo_parser.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE")
     stories_parser = commands.add_parser("stories", help="group a JSON-lines file of articles into stories")
     stories_parser.add_argument("file", help="JSON lines {id, title, text, published, language, source}")
