@@ -127,3 +127,21 @@ def test_file_name_is_dated_in_source_zone_ascii_bounded_and_stable():
     assert len(post_filename(ItemAdapter(Article(**{**article.__dict__, "title": "word " * 200})))) < 100
     assert slugify("!!!") == ""
     assert "article-" in post_filename(ItemAdapter(Article(**{**article.__dict__, "title": "!!!"})))
+
+
+def test_post_date_keeps_the_pages_own_offset_when_the_source_names_no_zone():
+    from scrapy.utils.test import get_crawler
+
+    from newsbot.pipelines.normalize_fields import NormalizeFieldsPipeline
+
+    pipeline = NormalizeFieldsPipeline(get_crawler(settings_dict={"NEWSBOT_DEFAULT_TIMEZONE": "UTC"}))
+    article = Article(**{**CASES["liquid-and-markdown"].__dict__, "published": "2019-08-20T01:10:00+09:00", "timezone": ""})
+    adapter = ItemAdapter(pipeline.process_item(article))
+    assert adapter["published"] == "2019-08-20T01:10:00+09:00"
+    matter = yaml.safe_load(render_post(article, PostTemplate()).split("---\n")[1])
+    assert str(matter["date"]) == "2019-08-20 01:10:00+09:00"
+    assert post_filename(adapter).startswith("2019-08-20-")
+    naive = Article(**{**article.__dict__, "published": "2019-08-20T01:10:00"})
+    assert ItemAdapter(pipeline.process_item(naive))["published"] == "2019-08-20T01:10:00+00:00"  # default zone reads it
+    named = Article(**{**article.__dict__, "published": "2019-08-19T16:10:00+00:00", "timezone": "Asia/Seoul"})
+    assert ItemAdapter(pipeline.process_item(named))["published"] == "2019-08-20T01:10:00+09:00"  # the source's zone

@@ -9,7 +9,7 @@ from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from newsbot.extract.dates import to_iso
+from newsbot.extract.dates import parse_date, to_iso
 from newsbot.text import plain_text
 
 logger = logging.getLogger(__name__)
@@ -34,7 +34,10 @@ class NormalizeFieldsPipeline:
 
     def process_item(self, item: object) -> object:
         adapter = ItemAdapter(item)
-        adapter["timezone"] = adapter.get("timezone") or self.default_timezone
+        # A source's own zone converts its dates; without one, NEWSBOT_DEFAULT_TIMEZONE only reads
+        # offset-less dates and a date keeps the offset the page gave (+09:00 stays +09:00).
+        source_zone = adapter.get("timezone") or ""
+        adapter["timezone"] = source_zone
         adapter["title"] = plain_text(adapter.get("title"), TITLE_MAX_LENGTH)
         adapter["source"] = plain_text(adapter.get("source"), 100)
         adapter["description"] = plain_text(adapter.get("description"), 1000)
@@ -42,7 +45,7 @@ class NormalizeFieldsPipeline:
         categories = [plain_text(name, 60) for name in adapter.get("categories") or []]
         adapter["categories"] = _unique(["News", *categories])
         for field in ("published", "modified"):
-            adapter[field] = to_iso(adapter.get(field), adapter["timezone"]) if adapter.get(field) else ""
+            adapter[field] = self._iso(adapter.get(field), source_zone) if adapter.get(field) else ""
         if not adapter["published"]:
             if adapter["modified"]:
                 adapter["published"] = adapter["modified"]
@@ -59,6 +62,13 @@ class NormalizeFieldsPipeline:
             self.stats.inc_value("newsbot/normalize/empty_title")
             raise DropItem(f"headline is empty once markup is removed: {adapter.get('url')}")
         return item
+
+    def _iso(self, value: object, source_zone: str) -> str:
+        """``value`` in the source's zone, or with its own offset when the source names none."""
+        if source_zone:
+            return to_iso(value, source_zone)
+        parsed = parse_date(value, self.default_timezone)
+        return parsed.isoformat() if parsed else ""
 
 
 def _unique(values) -> list[str]:
