@@ -205,7 +205,11 @@ def extract(path: str, url: str) -> int:
     """Print the Article extracted from a saved page as JSON."""
     article = _saved_article(path, url)
     print(json.dumps(asdict(article), ensure_ascii=False, indent=2))
-    return EXIT_OK if article.title and article.body_text else EXIT_SOURCE_FAILED
+    missing = [name for name, value in (("headline", article.title), ("body text", article.body_text)) if not value]
+    if missing:
+        print(f"newsbot: no article in {path}: no {' and no '.join(missing)}", file=sys.stderr)
+        return EXIT_SOURCE_FAILED
+    return EXIT_OK
 
 
 def _saved_article(path: str, url: str):

@@ -58,6 +58,10 @@ def _bad_gzip(tmp: Path) -> None:
     (tmp / "page.html.gz").write_bytes(gzip.compress(b"<html><title>x</title></html>" * 50)[:40])
 
 
+def _empty_page(tmp: Path) -> None:
+    (tmp / "empty.html").write_text("<html><head></head><body><nav><a href='/'>Home</a></nav></body></html>")
+
+
 def _a_file(tmp: Path) -> None:
     (tmp / "a-file").write_text("not a directory\n")
 
@@ -105,6 +109,9 @@ MISTAKES: dict[str, Mistake] = {
     "unknown command": Mistake(["crawll"], 2, ["crawll"]),
     "extract with a non-URL": Mistake(["extract", "{tmp}/missing.html", "--url", "example.com/a"], 2, ["--url"]),
     "extract a broken .gz": Mistake(["extract", "{tmp}/page.html.gz", "--url", "https://example.com/a"], 2, ["page.html.gz", "gzip"], prepare=_bad_gzip),
+    "extract a page with no article": Mistake(
+        ["extract", "{tmp}/empty.html", "--url", "https://example.com/a"], 1, ["empty.html", "no headline"], prepare=_empty_page,
+    ),
     "smoke an unknown source": Mistake(["smoke", "reuter"], 2, ["reuter", "did you mean reuters"]),
     "a source without a feed": Mistake(["crawl", "news1", "-s", "NEWSBOT_OUTPUT={out}"], 2, ["news1", "-a url="]),
     "smoke a source without a feed": Mistake(["smoke", "news1"], 2, ["news1", "no feed URL"]),
