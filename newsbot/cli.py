@@ -296,6 +296,10 @@ def compose(path: str, url: str, overrides: list[str]) -> int:
     return EXIT_OK
 
 
+# The keys of a line of a `newsbot stories` file.
+STORY_KEYS = ("id", "title", "text", "published", "language", "source")
+
+
 def _story_articles(path: str) -> tuple[list, list[tuple[str, str, str, datetime | None, str]]]:
     """The ids (as given) and articles of a ``newsbot stories`` file; ValueError naming the first bad line.
 
@@ -315,6 +319,9 @@ def _story_articles(path: str) -> tuple[list, list[tuple[str, str, str, datetime
                 raise ValueError(f"{path} line {number}: not JSON ({exc.msg})") from None
             if not isinstance(row, dict) or not isinstance(row.get("id"), (str, int)) or isinstance(row["id"], bool):
                 raise ValueError(f"{path} line {number}: expected an object with an 'id' (string or number)")
+            unknown = [key for key in row if key not in STORY_KEYS]
+            if unknown:
+                raise ValueError(f"{path} line {number}: unknown key {unknown[0]!r}; the keys are {', '.join(STORY_KEYS)}")
             title, text = row.get("title") or "", row.get("text") or ""
             if not isinstance(title, str) or not isinstance(text, str) or not (title or text):
                 raise ValueError(f"{path} line {number}: 'title' and 'text' must be strings, not both empty")

@@ -101,6 +101,7 @@ def test_the_window_keeps_a_story_from_taking_an_article_days_later():
         ("{not json\n", "line 1: not JSON"),
         ('{"id": "a", "title": "t", "text": "x"}\n["a list"]\n', "line 2: expected an object with an 'id'"),
         ('{"id": "a", "title": 3, "text": "x"}\n', "line 1: 'title' and 'text' must be strings"),
+        ('{"id": "a", "title": "t", "text": "x", "date": "2020-01-01"}\n', "line 1: unknown key 'date'; the keys are id, title, text, published, language, source"),
     ],
 )
 def test_a_bad_file_exits_2_with_one_line(tmp_path, content, message):
