@@ -64,6 +64,20 @@ def test_failing_now_names_a_failing_feed_a_silent_source_and_a_failed_push_but_
     assert facts.runs_of("yonhap")[-1].report["counters"] == {"newsbot/compose/model_calls": 11}
 
 
+def test_a_run_where_every_rewrite_fell_back_is_failing(tmp_path):
+    path = str(tmp_path / "state.sqlite3")
+    dead = {"calls": 26, "accepted": 0, "fallbacks": 26, "fallback_unreachable": 26}
+    with RunHistory(path) as history:
+        history.record_run("r1", [_report("yonhap", rewrite={"calls": 26, "accepted": 25, "fallbacks": 1})], NOW, NOW, 0)
+        assert overview(history, now=NOW).alerts == []
+        history.record_run("r2", [_report("yonhap", rewrite=dead)], NOW, NOW, 0)
+        alerts = overview(history, now=NOW).alerts
+    assert [(alert.subject, alert.text) for alert in alerts] == [
+        ("yonhap", "model: 26 of 26 rewrites fell back to a brief in the last run (unreachable 26)")]
+    result = _run("status", "-s", f"NEWSBOT_STATE={path}")
+    assert result.returncode == 1 and "FAILING NOW" in result.stdout and "nothing failing" not in result.stdout
+
+
 def test_a_silence_shorter_than_the_source_ever_went_is_not_failing(tmp_path):
     path = str(tmp_path / "state.sqlite3")
     with RunHistory(path) as history:

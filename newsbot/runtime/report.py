@@ -211,6 +211,9 @@ def source_alerts(source: str, runs: list[RunRow], now: datetime) -> list[Alert]
         span = "every run kept" if failing == len(runs) else f"its last {failing} run(s)"
         alerts.append(Alert(source, f"failed in {span}, since {first.started_at:%Y-%m-%d %H:%M} UTC: "
                                     + "; ".join(runs[-1].failures)))
+    model = _model_alert(runs[-1].report.get("rewrite") or {})
+    if model:
+        alerts.append(Alert(source, model))
     posting = [run.ended_at for run in runs if run.count("new_posts") > 0]
     gaps = [later - earlier for earlier, later in zip(posting, posting[1:])]
     if len(gaps) >= MIN_POSTING_GAPS:
@@ -220,6 +223,17 @@ def source_alerts(source: str, runs: list[RunRow], now: datetime) -> list[Alert]
             alerts.append(Alert(source, f"no new article for {duration_text(silent)} (longest gap before: "
                                         f"{duration_text(longest)}, typical: {duration_text(typical)})"))
     return alerts
+
+
+def _model_alert(model: dict[str, int]) -> str:
+    """``model: 26 of 26 rewrites fell back to a brief (timeout 26)`` when the model gave no post of a
+    run (dead server, bad key...); '' when one was rewritten or only the per-run limit was reached."""
+    fallbacks = model.get("fallbacks", 0)
+    reasons = {name[9:]: count for name, count in model.items() if name.startswith("fallback_") and count}
+    if not fallbacks or model.get("accepted", 0) or model.get("cached", 0) or set(reasons) <= {"max_per_run"}:
+        return ""
+    listed = ", ".join(f"{name} {count}" for name, count in sorted(reasons.items()))
+    return f"model: {fallbacks} of {fallbacks} rewrites fell back to a brief in the last run ({listed})"
 
 
 def duration_text(span: timedelta) -> str:
