@@ -423,6 +423,7 @@ def _history_overview(settings: ProjectSettings) -> Overview:
 def report(output: str | None, overrides: list[str]) -> int:
     """Write the run-history page: ``--output``, else ``NEWSBOT_REPORT_HTML``, else ``report.html`` by the state."""
     from newsbot.runtime.quickcheck import ProjectSettings
+    from newsbot.runtime.report import counted
     from newsbot.runtime.report_page import write_report_page
     from newsbot.state import state_path
 
@@ -434,7 +435,7 @@ def report(output: str | None, overrides: list[str]) -> int:
         charts = write_report_page(path, facts)
     except OSError as error:
         raise SettingsError(f"cannot write {path}: {error.strerror or error}") from None
-    print(f"wrote {path}: {charts} charts, {len(facts.runs)} source runs, {len(facts.alerts)} failing")
+    print(f"wrote {path}: {charts} charts, {counted(len(facts.runs), 'source run')}, {len(facts.alerts)} failing")
     return EXIT_OK
 
 

@@ -58,7 +58,7 @@ def test_failing_now_names_a_failing_feed_a_silent_source_and_a_failed_push_but_
         facts = overview(history, now=NOW)
     alerts = {alert.subject: alert.text for alert in facts.alerts}
     assert set(alerts) == {"newsis", HOSTILE, "publish"}
-    assert alerts["newsis"].startswith("failed in its last 2 run(s)") and "1 feed(s) unreachable" in alerts["newsis"]
+    assert alerts["newsis"].startswith("failed in its last 2 runs") and "1 feed(s) unreachable" in alerts["newsis"]
     assert alerts[HOSTILE].startswith("no new article for 1d 1h (longest gap before: 4h 0m")
     # The new counter another component added is kept with the run, untouched.
     assert facts.runs_of("yonhap")[-1].report["counters"] == {"newsbot/compose/model_calls": 11}
@@ -70,11 +70,14 @@ def test_a_run_where_every_rewrite_fell_back_is_failing(tmp_path):
     with RunHistory(path) as history:
         history.record_run("r1", [_report("yonhap", rewrite={"calls": 26, "accepted": 25, "fallbacks": 1})], NOW, NOW, 0)
         assert overview(history, now=NOW).alerts == []
+    assert _run("status", "-s", f"NEWSBOT_STATE={path}").stdout.startswith("1 source run kept,")
+    with RunHistory(path) as history:
         history.record_run("r2", [_report("yonhap", rewrite=dead)], NOW, NOW, 0)
         alerts = overview(history, now=NOW).alerts
     assert [(alert.subject, alert.text) for alert in alerts] == [
         ("yonhap", "model: 26 of 26 rewrites fell back to a brief in the last run (unreachable 26)")]
     result = _run("status", "-s", f"NEWSBOT_STATE={path}")
+    assert result.stdout.startswith("2 source runs kept")
     assert result.returncode == 1 and "FAILING NOW" in result.stdout and "nothing failing" not in result.stdout
 
 
@@ -139,7 +142,7 @@ def test_status_shows_the_same_facts_on_one_screen(tmp_path):
     lines = result.stdout.splitlines()
     assert len(lines) <= 24 and max(map(len, lines)) <= 160
     assert lines[1] == "FAILING NOW"
-    assert any(line.startswith("  newsis: failed in its last 2 run(s)") for line in lines)
+    assert any(line.startswith("  newsis: failed in its last 2 runs") for line in lines)
     yonhap = next(line for line in lines if line.startswith("yonhap "))
     assert " ok " in yonhap and re.search(r"\s12\s", yonhap)
     assert lines[-1].startswith("publish (git)") and "FAILED" in lines[-1]

@@ -208,7 +208,7 @@ def source_alerts(source: str, runs: list[RunRow], now: datetime) -> list[Alert]
         failing += 1
     if failing:
         first = runs[-failing]
-        span = "every run kept" if failing == len(runs) else f"its last {failing} run(s)"
+        span = "every run kept" if failing == len(runs) else f"its last {counted(failing, 'run')}"
         alerts.append(Alert(source, f"failed in {span}, since {first.started_at:%Y-%m-%d %H:%M} UTC: "
                                     + "; ".join(runs[-1].failures)))
     model = _model_alert(runs[-1].report.get("rewrite") or {})
@@ -236,6 +236,11 @@ def _model_alert(model: dict[str, int]) -> str:
     return f"model: {fallbacks} of {fallbacks} rewrites fell back to a brief in the last run ({listed})"
 
 
+def counted(number: int, noun: str) -> str:
+    """``1 source run``, ``2 source runs``."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def duration_text(span: timedelta) -> str:
     """``3d 4h``, ``2h 5m``, ``40m``, ``12s``."""
     seconds = int(span.total_seconds())
@@ -258,7 +263,7 @@ def format_status(overview: Overview) -> str:
     now = overview.now
     if not overview.runs:
         return "no run recorded yet"
-    lines = [f"{len(overview.runs)} source runs kept, {overview.runs[0].started_at:%Y-%m-%d %H:%M} to "
+    lines = [f"{counted(len(overview.runs), 'source run')} kept, {overview.runs[0].started_at:%Y-%m-%d %H:%M} to "
              f"{overview.runs[-1].ended_at:%Y-%m-%d %H:%M} UTC"]
     lines.append("FAILING NOW" if overview.alerts else "nothing failing now")
     lines += [f"  {alert.subject}: {alert.text}" for alert in overview.alerts]

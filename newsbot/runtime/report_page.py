@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from html import escape
 
-from newsbot.runtime.report import Overview, duration_text
+from newsbot.runtime.report import Overview, counted, duration_text
 from newsbot.state.history import RunRow
 
 MAX_POINTS = 120
@@ -70,7 +70,7 @@ def render_report_page(overview: Overview, title: str = "newsbot runs") -> tuple
         )
     sections.append(_runs_section(overview))
     sections.append(_publish_section(overview))
-    span = (f"{len(overview.runs)} source runs from {overview.runs[0].started_at:%Y-%m-%d %H:%M} "
+    span = (f"{counted(len(overview.runs), 'source run')} from {overview.runs[0].started_at:%Y-%m-%d %H:%M} "
             f"to {overview.runs[-1].ended_at:%Y-%m-%d %H:%M} UTC" if overview.runs else "no run recorded yet")
     page = (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
