@@ -27,6 +27,8 @@ def test_unchanged_sitemap_fetches_nothing_and_a_changed_page_updates_its_post_i
     site, url = served
     first = run_newsbot(tmp_path, f"{url}/sitemap.xml")
     assert first.returncode == 0, first.stderr[-2000:]
+    # Components off by default (publishing, Redis, filters, progress line) say nothing at WARNING.
+    assert [line for line in first.stderr.splitlines() if "WARNING" in line] == [], first.stderr[-3000:]
     before = _posts(tmp_path)
     assert len(before) == len(site.pages)
 

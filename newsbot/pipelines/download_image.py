@@ -47,7 +47,8 @@ class DownloadImagePipeline(ImagesPipeline):
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DownloadImagePipeline:
         if image_mode(crawler) != "download":
-            raise NotConfigured("NEWSBOT_IMAGE_MODE is not 'download'")
+            logger.debug("off: NEWSBOT_IMAGE_MODE is not 'download'")
+            raise NotConfigured  # without a message: Scrapy logs one at WARNING, and this is the default
         store = os.path.abspath(os.path.join(crawler.settings.get("NEWSBOT_OUTPUT", "output"), "assets", "img"))
         Path(store).mkdir(parents=True, exist_ok=True)
         pipeline = cls(store, crawler=crawler)

@@ -35,7 +35,8 @@ class FilterArticlesPipeline:
         include += pattern_list(getattr(spider_class, "include", None))
         exclude += pattern_list(getattr(spider_class, "exclude", None))
         if not include and not exclude:
-            raise NotConfigured("no NEWSBOT_INCLUDE or NEWSBOT_EXCLUDE patterns: every article is posted")
+            logger.debug("off: no NEWSBOT_INCLUDE or NEWSBOT_EXCLUDE patterns: every article is posted")
+            raise NotConfigured  # without a message: Scrapy logs one at WARNING, and this is the default
         return cls(crawler, include, exclude)
 
     def open_spider(self) -> None:

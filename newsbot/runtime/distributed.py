@@ -68,7 +68,8 @@ class RedisWorker:
     def from_crawler(cls, crawler: Crawler) -> RedisWorker:
         url = crawler.settings.get("NEWSBOT_REDIS_URL")
         if not url:
-            raise NotConfigured("NEWSBOT_REDIS_URL is not set: running on the embedded defaults")
+            logger.debug("off: NEWSBOT_REDIS_URL is not set: running on the embedded defaults")
+            raise NotConfigured  # without a message: Scrapy logs one at WARNING, and this is the default
         worker = cls(crawler, url)
         crawler.signals.connect(worker.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(worker.spider_closed, signal=signals.spider_closed)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
+
+logger = logging.getLogger(__name__)
 
 
 class ProgressLine:
@@ -22,7 +25,8 @@ class ProgressLine:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ProgressLine:
         if not crawler.settings.getbool("NEWSBOT_PROGRESS", True) or not sys.stderr.isatty():
-            raise NotConfigured("no terminal to draw a progress line on (or NEWSBOT_PROGRESS is off)")
+            logger.debug("off: no terminal to draw a progress line on (or NEWSBOT_PROGRESS is off)")
+            raise NotConfigured  # without a message: Scrapy logs one at WARNING, and this is the default
         extension = cls(crawler)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)

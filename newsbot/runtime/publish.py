@@ -68,7 +68,8 @@ class PublishJournal:
 
         settings = crawler.settings
         if publish_mode(settings) == "none":
-            raise NotConfigured("NEWSBOT_PUBLISH is none")
+            logger.debug("off: NEWSBOT_PUBLISH is none")
+            raise NotConfigured  # without a message: Scrapy logs one at WARNING, and this is the default
         journal = cls(journal_path(settings))
         crawler.signals.connect(journal.post_writing, signal=signals.post_writing)
         return journal
