@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from newsbot.config import STOPPED_STAT, RunError, SettingsError, check_start, validate_settings
 from newsbot.config import url as url_rule
+from newsbot.runtime.report import counted
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -51,9 +52,10 @@ def _pairs(values: list[str]) -> dict[str, str]:
     return result
 
 
-def source_failures(stats: dict, shared_queue: bool = False) -> list[str]:
+def source_failures(stats: dict, shared_queue: bool = False, feed_failures: list[str] | None = None) -> list[str]:
     """Why a finished crawl counts as failed for cron; empty when it went fine.
 
+    ``feed_failures`` names each unreachable feed and its cause (``URL (connection refused)``).
     With a shared (Redis) queue another worker may have fetched every feed: not a failure.
     """
     reasons = []
@@ -61,8 +63,10 @@ def source_failures(stats: dict, shared_queue: bool = False) -> list[str]:
         reasons.append(f"stopped: {stats[STOPPED_STAT]}")
     elif stats.get("finish_reason") == "shutdown":
         reasons.append("interrupted (a signal stopped the crawl before it finished)")
-    if stats.get("newsbot/feed/error"):
-        reasons.append(f"{stats['newsbot/feed/error']} feed(s) unreachable")
+    if feed_failures:
+        reasons += [f"feed unreachable: {failure}" for failure in feed_failures]
+    elif stats.get("newsbot/feed/error"):
+        reasons.append(f"{counted(stats['newsbot/feed/error'], 'feed')} unreachable")
     if stats.get("newsbot/feed/unparseable"):
         reasons.append(f"{stats['newsbot/feed/unparseable']} feed(s) not parseable")
     if stats.get("spider_exceptions/count") or stats.get("log_count/CRITICAL"):
@@ -174,7 +178,8 @@ def _crawl_locked(settings, spiders: list[str], arguments: dict[str, str]) -> li
     reports = []
     for crawler in crawlers:
         stats = crawler.stats.get_stats()
-        failures = source_failures(stats, shared_queue=bool(settings.get("NEWSBOT_REDIS_URL")))
+        failures = source_failures(stats, shared_queue=bool(settings.get("NEWSBOT_REDIS_URL")),
+                                   feed_failures=getattr(crawler.spider, "feed_failures", None))
         if failures:
             logger.error("source %s failed: %s", crawler.spider.name, "; ".join(failures))
         reports.append(SourceReport.from_stats(crawler.spider.name, stats, failures))
@@ -423,7 +428,6 @@ def _history_overview(settings: ProjectSettings) -> Overview:
 def report(output: str | None, overrides: list[str]) -> int:
     """Write the run-history page: ``--output``, else ``NEWSBOT_REPORT_HTML``, else ``report.html`` by the state."""
     from newsbot.runtime.quickcheck import ProjectSettings
-    from newsbot.runtime.report import counted
     from newsbot.runtime.report_page import write_report_page
     from newsbot.state import state_path
 

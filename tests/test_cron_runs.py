@@ -137,9 +137,27 @@ def test_unreachable_feed_fails_with_a_clear_message(tmp_path):
         port = probe.getsockname()[1]
     result = run_newsbot(tmp_path, f"http://127.0.0.1:{port}/feed.xml", "-s", "RETRY_TIMES=0")
     assert result.returncode == 1
-    assert "feed(s) unreachable" in result.stdout
+    feed = f"http://127.0.0.1:{port}/feed.xml"
+    assert f"feed unreachable: {feed} (connection refused)" in result.stdout
     assert "feed failed" in result.stderr and "Connection refused" in result.stderr
+    # The last line says which feed and why, not only how many.
+    assert result.stderr.splitlines()[-1].endswith(f"ERROR: source feed failed: feed unreachable: {feed} (connection refused)")
     assert json.loads((tmp_path / ".newsbot" / "last-run.json").read_text())["exit_status"] == 1
+
+
+def test_a_failed_feed_is_named_with_its_cause():
+    from scrapy.exceptions import CannotResolveHostError, DownloadTimeoutError
+    from scrapy.http import Request, Response
+    from scrapy.spidermiddlewares.httperror import HttpError
+    from twisted.python.failure import Failure
+
+    from newsbot.sources.base import failure_cause
+
+    missing = Response("https://example.com/feed.xml", status=404, request=Request("https://example.com/feed.xml"))
+    assert failure_cause(Failure(HttpError(missing, "Ignoring non-200 response"))) == "HTTP 404"
+    assert failure_cause(Failure(CannotResolveHostError("no.such.host"))) == "DNS lookup failed"
+    assert failure_cause(Failure(DownloadTimeoutError("took longer than 30 seconds"))) == "timed out"
+    assert failure_cause(Failure(ValueError("something else"))) == "something else"
 
 
 def test_quick_check_ends_a_run_only_when_every_feed_of_that_same_run_answers_304(tmp_path, served):

@@ -44,7 +44,7 @@ def _history(path: Path, runs: int = 12, every: timedelta = timedelta(hours=4)) 
             reports = [
                 _report("yonhap", new=index % 5 + 1, rewrite={"calls": index, "accepted": index - 1, "fallbacks": 1},
                         **{"compose/model_calls": index}),
-                _report("newsis", new=0 if last else 2, failures=["1 feed(s) unreachable"] if last else None),
+                _report("newsis", new=0 if last else 2, failures=["feed unreachable: https://feeds.example/n.xml (HTTP 404)"] if last else None),
                 _report(HOSTILE, new=4 if index < runs // 2 else 0),
             ]
             history.record_run(f"run{index}", reports, started, started + timedelta(seconds=9), 1 if last else 0)
@@ -58,7 +58,7 @@ def test_failing_now_names_a_failing_feed_a_silent_source_and_a_failed_push_but_
         facts = overview(history, now=NOW)
     alerts = {alert.subject: alert.text for alert in facts.alerts}
     assert set(alerts) == {"newsis", HOSTILE, "publish"}
-    assert alerts["newsis"].startswith("failed in its last 2 runs") and "1 feed(s) unreachable" in alerts["newsis"]
+    assert alerts["newsis"].startswith("failed in its last 2 runs") and "feed unreachable: https://feeds.example/n.xml (HTTP 404)" in alerts["newsis"]
     assert alerts[HOSTILE].startswith("no new article for 1d 1h (longest gap before: 4h 0m")
     # The new counter another component added is kept with the run, untouched.
     assert facts.runs_of("yonhap")[-1].report["counters"] == {"newsbot/compose/model_calls": 11}

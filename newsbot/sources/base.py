@@ -9,8 +9,11 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, ClassVar
 
 import scrapy
+from scrapy.exceptions import CannotResolveHostError, DownloadConnectionRefusedError, DownloadTimeoutError
 from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip, gzip_magic_number
+from twisted.internet import error as twisted_error
 from twisted.python.failure import Failure
 
 from newsbot import signals as newsbot_signals
@@ -74,6 +77,8 @@ class NewsSpider(scrapy.Spider):
         """Per feed fetched this run: its ETag, Last-Modified and (for a sitemap index) its sitemaps."""
         self._feeds_read: dict[str, None] = {}
         """Every feed asked this run, in order (304s and an index's sitemaps too), each asked once."""
+        self.feed_failures: list[str] = []
+        """``URL (cause)`` of each feed that could not be fetched, for the run's final error line."""
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
@@ -243,6 +248,7 @@ class NewsSpider(scrapy.Spider):
             self.crawler.stats.inc_value("newsbot/feed/refused")
             return
         self.crawler.stats.inc_value("newsbot/feed/error")
+        self.feed_failures.append(f"{failure.request.url} ({failure_cause(failure)})")
         logger.error("feed failed: %s (%s)", failure.request.url, failure.getErrorMessage())
 
     def article_failed(self, failure: Failure) -> None:
@@ -253,3 +259,16 @@ class NewsSpider(scrapy.Spider):
             return
         self.crawler.stats.inc_value("newsbot/article/error")
         logger.warning("article failed: %s (%s)", failure.request.url, failure.getErrorMessage())
+
+
+def failure_cause(failure: Failure) -> str:
+    """A failed request's cause in a few words: ``DNS lookup failed``, ``connection refused``, ``HTTP 404``..."""
+    if failure.check(HttpError):
+        return f"HTTP {failure.value.response.status}"
+    if failure.check(CannotResolveHostError, twisted_error.DNSLookupError):
+        return "DNS lookup failed"
+    if failure.check(DownloadConnectionRefusedError, twisted_error.ConnectionRefusedError):
+        return "connection refused"
+    if failure.check(DownloadTimeoutError, twisted_error.TimeoutError, twisted_error.TCPTimedOutError):
+        return "timed out"
+    return failure.getErrorMessage() or failure.type.__name__
