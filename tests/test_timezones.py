@@ -57,3 +57,13 @@ def test_the_feed_spider_reads_offsetless_feed_dates_in_the_default_zone():
     assert [request.cb_kwargs["entry"].published for request in requests] == [
         "2024-05-03T10:00:00-04:00", "2024-05-03T06:00:00-04:00",
     ]
+
+
+def test_a_page_date_with_an_offset_keeps_it_through_extraction_and_the_pipeline():
+    page = PAGE.replace(b'content="2024-05-03 10:00"', b'content="2019-08-20T01:10:00+09:00"')
+    spider = _spider(NEWSBOT_DEFAULT_TIMEZONE="UTC")
+    response = HtmlResponse(url="https://news.example/a", body=page, encoding="utf-8")
+    article = asyncio.run(anext(spider.parse_article(response, FeedEntry(url=response.url))))
+    assert article.published == "2019-08-20T01:10:00+09:00"
+    item = NormalizeFieldsPipeline(spider.crawler).process_item(article)
+    assert item.published == "2019-08-20T01:10:00+09:00"

@@ -86,7 +86,10 @@ def extract_article(
     visible_text = _visible_text(tree)
     page_text = normalize_space(tree.findtext(".//title") or "") + " " + visible_text
     article.language = _language(tree, data, page_text)
-    article.timezone = timezone or (KOREA_TIMEZONE if article.language == "ko" else default_timezone or "")
+    # The source's zone (Korean pages: Seoul) converts the page's dates; the default zone only reads
+    # dates printed without an offset, so a date keeps the offset the page gives.
+    article.timezone = timezone or (KOREA_TIMEZONE if article.language == "ko" else "")
+    reading_zone = article.timezone or default_timezone or ""
     article.canonical_url = _canonical(tree, url)
     host = urlsplit(url).hostname or ""
     publisher = names(node.get("publisher")) if node else []
@@ -103,9 +106,11 @@ def extract_article(
     raw_title = html_unescape(html_unescape(raw_title))
     headings = [element.text_content() for element in tree.iterfind(".//h1")][:5]
     article.title = title_from_heading(clean_title(raw_title, site_names, host), headings)
-    article.published = _published(node, data, tree, page_text, url, article.timezone)
+    convert = bool(article.timezone)
+    article.published = _published(node, data, tree, page_text, url, reading_zone, convert)
     article.modified = dates.to_iso(
-        (node.get("dateModified") if node else None) or data.first(*_MODIFIED_META) or None, article.timezone
+        (node.get("dateModified") if node else None) or data.first(*_MODIFIED_META) or None, reading_zone or None,
+        convert=convert,
     )
     article.authors = [name for name in _authors(node, data) if name not in site_names]
     article.categories = _categories(node, data)
@@ -169,13 +174,15 @@ def _canonical(tree: lxml.html.HtmlElement, url: str) -> str:
     return ""
 
 
-def _published(node: dict, data: StructuredData, tree: lxml.html.HtmlElement, page_text: str, url: str, tz: str) -> str:
+def _published(
+    node: dict, data: StructuredData, tree: lxml.html.HtmlElement, page_text: str, url: str, tz: str, convert: bool
+) -> str:
     for candidate in _published_candidates(node, data, tree, page_text):
-        iso = dates.to_iso(candidate, tz or None) if candidate else ""
+        iso = dates.to_iso(candidate, tz or None, convert=convert) if candidate else ""
         if iso:
             return iso
     day = dates.url_date(url) or _htmldate(tree, url)
-    return dates.to_iso(day, tz or None) if day else ""
+    return dates.to_iso(day, tz or None, convert=convert) if day else ""
 
 
 def _published_candidates(node: dict, data: StructuredData, tree: lxml.html.HtmlElement, page_text: str) -> Iterator[str]:

@@ -87,12 +87,13 @@ def _parse_text(text: str, tz: str | None, fuzzy: bool) -> datetime | None:
     )
 
 
-def to_iso(value: object, tz: str | None = None, fuzzy: bool = True) -> str:
-    """``value`` as ``YYYY-MM-DDTHH:MM:SS+HH:MM`` in ``tz`` (its own offset if no tz); '' if unparseable."""
+def to_iso(value: object, tz: str | None = None, fuzzy: bool = True, convert: bool = True) -> str:
+    """``value`` as ``YYYY-MM-DDTHH:MM:SS+HH:MM`` in ``tz`` (its own offset if no tz, or if not ``convert``:
+    then ``tz`` only reads a value without offset); '' if unparseable."""
     parsed = parse_date(value, tz, fuzzy)
     if parsed is None:
         return ""
-    if tz:
+    if tz and convert:
         parsed = parsed.astimezone(zone(tz))
     return parsed.isoformat()
 

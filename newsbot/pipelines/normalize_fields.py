@@ -9,7 +9,7 @@ from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from newsbot.extract.dates import parse_date, to_iso
+from newsbot.extract.dates import to_iso
 from newsbot.text import plain_text
 
 logger = logging.getLogger(__name__)
@@ -65,10 +65,7 @@ class NormalizeFieldsPipeline:
 
     def _iso(self, value: object, source_zone: str) -> str:
         """``value`` in the source's zone, or with its own offset when the source names none."""
-        if source_zone:
-            return to_iso(value, source_zone)
-        parsed = parse_date(value, self.default_timezone)
-        return parsed.isoformat() if parsed else ""
+        return to_iso(value, source_zone or self.default_timezone, convert=bool(source_zone))
 
 
 def _unique(values) -> list[str]:
