@@ -145,3 +145,19 @@ def test_post_date_keeps_the_pages_own_offset_when_the_source_names_no_zone():
     assert ItemAdapter(pipeline.process_item(naive))["published"] == "2019-08-20T01:10:00+00:00"  # default zone reads it
     named = Article(**{**article.__dict__, "published": "2019-08-19T16:10:00+00:00", "timezone": "Asia/Seoul"})
     assert ItemAdapter(pipeline.process_item(named))["published"] == "2019-08-20T01:10:00+09:00"  # the source's zone
+
+
+def test_story_post_with_no_summary_has_one_front_matter_that_parses():
+    """A page whose brief found no summary sentence (a real listicle did this) still gets valid YAML.
+
+    With an empty summary, feature_text ended in blank lines; libyaml then closed the piece dumped
+    before ``sources:`` with a ``...`` document end, and the front matter no longer parsed.
+    """
+    adapter_dict = dict(ItemAdapter(CASES["liquid-and-markdown"]))
+    adapter_dict.update(excerpt="", key_sentences=[], sources=[{"name": "AP News", "url": adapter_dict["url"]}])
+    text = render_post(adapter_dict, PostTemplate())
+    matter_text = text.split("---\n")[1]
+    assert "\n...\n" not in matter_text
+    matter = yaml.safe_load(matter_text)
+    assert matter["sources"] == [{"name": "AP News", "url": adapter_dict["url"]}]
+    assert matter["feature_text"].strip() == matter["feature_text"].split("\n")[0].strip()

@@ -92,6 +92,9 @@ def dump_front_matter(matter: dict) -> str:
             dict(group), Dumper=_FrontMatterDumper, allow_unicode=True, sort_keys=False, width=100,
             default_flow_style=False,
         )
+        # After a block scalar that keeps trailing blank lines libyaml ends the piece with "..."
+        # (document end); the pieces make one document, so the marker would break it.
+        text = text.removesuffix("...\n")
         if is_list:
             text = "".join(
                 f"  {line}" if line.strip() and (line[0].isspace() or line.startswith("- ")) else line
@@ -149,7 +152,7 @@ def front_matter(item: ItemAdapter, template: PostTemplate, body: Body) -> dict:
         "title": body.title,
         "categories": [plain_text(category) for category in item.get("categories") or ["News"] if plain_text(category)],
         "excerpt": excerpt,
-        "feature_text": f"{heading}\n\n{escape_markdown(excerpt)}",
+        "feature_text": f"{heading}\n\n{escape_markdown(excerpt)}".strip(),
         "image": item.get("image") or template.brand_image,
         "date": post_datetime(item),
         "source": plain_text(item.get("source")),
