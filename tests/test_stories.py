@@ -37,11 +37,13 @@ def pairwise(truth: list[str], predicted: list[str]) -> tuple[float, float]:
     return hits / len(found) if found else 1.0, hits / len(expected)
 
 
-def write_input(path: Path, rows: list[dict], dated: bool = True) -> Path:
+def write_input(path: Path, rows: list[dict], dated: bool = True, published: str | None = None) -> Path:
+    """``rows`` as `newsbot stories` input: their own dates, none (``dated=False``) or all ``published``."""
     with path.open("w", encoding="utf-8") as stream:
         for row in rows:
+            date = published if published is not None else (row["date"] or "" if dated else "")
             line = {"id": row["id"], "title": row["title"], "text": row["text"], "language": row["lang"],
-                    "published": row["date"] or "" if dated else "", "source": row["source"] or ""}
+                    "published": date, "source": row["source"] or ""}
             stream.write(json.dumps(line) + "\n")
     return path
 
@@ -82,6 +84,18 @@ def test_undated_articles_are_grouped_on_text_alone(tmp_path):
     output = [json.loads(line)["story"] for line in result.stdout.splitlines()]
     precision, recall = pairwise([row["cluster"] for row in rows], output)
     assert precision >= 0.95 and recall >= 0.6, (precision, recall)
+
+
+def test_no_post_mixes_two_stories_when_every_story_is_in_one_window(tmp_path):
+    """A crawl sees all of a day's stories at once: publication time must not pull two of them together."""
+    rows = [row for row in sample() if row["dataset"] == "BASIL"]
+    result = run_stories(str(write_input(tmp_path / "in.jsonl", rows, published="2019-02-15T12:00:00Z")))
+    assert result.returncode == 0, result.stderr
+    stories: dict[str, set[str]] = defaultdict(set)
+    for row, line in zip(rows, result.stdout.splitlines()):
+        stories[json.loads(line)["story"]].add(row["cluster"])
+    assert [clusters for clusters in stories.values() if len(clusters) > 1] == []
+    assert len(stories) <= 1.5 * len({row["cluster"] for row in rows}), len(stories)
 
 
 def test_the_window_keeps_a_story_from_taking_an_article_days_later():

@@ -41,9 +41,6 @@ class GrouperConfig:
     """Lowest average cosine similarity between an article and a story's articles for it to join."""
     window_hours: float = 48.0
     """An article joins a story only when published within this many hours of the story's articles."""
-    date_bonus: float = 0.08
-    """Added to the similarity of an article published at the time of the story's articles (less with
-    the gap, nothing a window away): outlets report one event within hours."""
     name_weight: float = 3.0
     """How much more a name (a capitalized word) counts than another word."""
     title_weight: float = 2.0
@@ -115,13 +112,6 @@ class Grouper:
         """Average cosine between ``article`` (a unit TF-IDF vector) and the story's articles."""
         return sum(weight * story.terms.get(term, 0.0) for term, weight in article.items()) / story.size
 
-    def _time_bonus(self, story: Story, published: datetime | None) -> float:
-        """Up to ``date_bonus`` for an article published among or near the story's articles, none a window away."""
-        if published is None or story.latest is None:
-            return 0.0
-        gap = max((story.earliest - published).total_seconds(), (published - story.latest).total_seconds(), 0.0)
-        return self.config.date_bonus * max(0.0, 1.0 - gap / (self.config.window_hours * 3600))
-
     def _in_window(self, story: Story, published: datetime | None) -> bool:
         if published is None or story.latest is None:
             return True
@@ -148,7 +138,8 @@ class Grouper:
             story = self.stories[story_id]
             if story.language != language or not self._in_window(story, published):
                 continue
-            score = self.similarity(article, story) + self._time_bonus(story, published)
+            # Time only gates (the window); it adds no similarity: a crawl sees every story in one window.
+            score = self.similarity(article, story)
             if score >= best_score:
                 best, best_score = story, score
         if best is None:
