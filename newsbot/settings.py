@@ -103,7 +103,7 @@ NEWSBOT_STORIES = True
 NEWSBOT_STORY_WINDOW_HOURS = 48
 # Lowest average cosine similarity (TF-IDF over words, names weighted up) between an article and
 # a story's articles for it to join; higher = fewer wrong merges, more duplicates.
-NEWSBOT_STORY_THRESHOLD = 0.35
+NEWSBOT_STORY_THRESHOLD = 0.34
 # Contact URL put in the User-Agent so site owners can reach the operator.
 NEWSBOT_CONTACT_URL = "https://github.com/newsbot/newsbot"
 # Hosts that content may make newsbot reach although they are not public: host names

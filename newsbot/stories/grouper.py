@@ -37,13 +37,13 @@ class _Settings(Protocol):
 class GrouperConfig:
     """The grouper's knobs (``NEWSBOT_STORY_*`` settings)."""
 
-    threshold: float = 0.35
+    threshold: float = 0.34
     """Lowest average cosine similarity between an article and a story's articles for it to join."""
     window_hours: float = 48.0
     """An article joins a story only when published within this many hours of the story's articles."""
     name_weight: float = 3.0
     """How much more a name (a capitalized word) counts than another word."""
-    title_weight: float = 2.0
+    title_weight: float = 1.0
     """How many times a title word counts."""
     story_terms: int = 400
     """Terms kept per story centroid (memory bound)."""
