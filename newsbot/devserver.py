@@ -85,6 +85,19 @@ def load_saved_pages(folder: Path) -> LocalSite:
     return site
 
 
+def respond(
+    handler: BaseHTTPRequestHandler, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None
+) -> None:
+    """Answer ``handler``'s request with ``body`` (the site's pages and the tests' own handlers)."""
+    handler.send_response(status)
+    for name, value in (headers or {}).items():
+        handler.send_header(name, value)
+    handler.send_header("Content-Type", content_type)
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
 def _handler_for(site: LocalSite) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -116,13 +129,7 @@ def _handler_for(site: LocalSite) -> type[BaseHTTPRequestHandler]:
                 self._send(200, body, content_type, etag)
 
         def _send(self, status: int, body: bytes, content_type: str, etag: str = "") -> None:
-            self.send_response(status)
-            if etag:
-                self.send_header("ETag", etag)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            respond(self, status, body, content_type, {"ETag": etag} if etag else None)
 
         def log_message(self, format: str, *args: object) -> None:  # noqa: A002
             pass

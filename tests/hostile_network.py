@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
 from conftest import newsbot_command, read_post, run_measuring_memory
-from newsbot.devserver import LocalServer, LocalSite, SavedPage
+from newsbot.devserver import LocalServer, LocalSite, SavedPage, respond
 
 
 SECRET = "AKIA-INTERNAL-SERVICE-CREDENTIALS-0451"
@@ -82,12 +82,7 @@ def redirect_to(location: str):
 
 def _encoded(body: bytes, encoding: str):
     def handler(request_handler) -> None:
-        request_handler.send_response(200)
-        request_handler.send_header("Content-Type", "text/html; charset=utf-8")
-        request_handler.send_header("Content-Encoding", encoding)
-        request_handler.send_header("Content-Length", str(len(body)))
-        request_handler.end_headers()
-        request_handler.wfile.write(body)
+        respond(request_handler, 200, body, "text/html; charset=utf-8", {"Content-Encoding": encoding})
 
     return handler
 

@@ -13,7 +13,7 @@ from PIL import Image
 
 from conftest import PAGES, PROJECT_ROOT, newsbot_command
 from newsbot import extract_article
-from newsbot.devserver import LocalServer, LocalSite, SavedPage, load_saved_pages
+from newsbot.devserver import LocalServer, LocalSite, SavedPage, load_saved_pages, respond
 
 # Identities and config for git in the test repositories only, whatever the machine's global config says.
 GIT_ENV = {
@@ -56,15 +56,7 @@ class ChangingSite:
             body = page.body.replace(image_url.encode(), (self.url + photo).encode())
             assert extract_article(body, self.url + path).image_url == self.url + photo
             self.site.add(SavedPage(path=path, body=body, title=page.title))
-            self.site.handlers[photo] = lambda handler, data=_photo(40 * len(self.site.pages)): _send_jpeg(handler, data)
-
-
-def _send_jpeg(handler, data: bytes) -> None:
-    handler.send_response(200)
-    handler.send_header("Content-Type", "image/jpeg")
-    handler.send_header("Content-Length", str(len(data)))
-    handler.end_headers()
-    handler.wfile.write(data)
+            self.site.handlers[photo] = lambda handler, data=_photo(40 * len(self.site.pages)): respond(handler, 200, data, "image/jpeg")
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, PROJECT_ROOT, newsbot_command, read_post
-from newsbot.devserver import LocalServer, SavedPage, load_saved_pages
+from newsbot.devserver import LocalServer, SavedPage, load_saved_pages, respond
 from newsbot.state.history import RunHistory
 
 
@@ -154,7 +154,7 @@ def test_articles_that_end_without_a_post_leave_nothing_in_flight(tmp_path, redi
     pages = list(site.pages)
     unlisted = site.pages[pages[2]]
     site.pages = {path: site.pages[path] for path in pages[:2]}
-    site.handlers[unlisted.path] = lambda handler: _html(handler, unlisted.body)  # served, not in the feed
+    site.handlers[unlisted.path] = lambda handler: respond(handler, 200, unlisted.body, "text/html; charset=utf-8")  # served, not in the feed
     pdf = b"%PDF-1.4\n1 0 obj\n<< /Length 3 >>\nstream\n\x00\x01\x02\nendstream\nendobj\n"  # binary, as PDFs are
     site.add(SavedPage(path="/files/report.pdf", body=pdf, content_type="application/pdf"))
     for path, target in {"/moved/new": unlisted.path, "/moved/known": pages[0]}.items():
@@ -203,11 +203,3 @@ def _redirect(handler, location: str) -> None:
     handler.send_header("Location", location)
     handler.send_header("Content-Length", "0")
     handler.end_headers()
-
-
-def _html(handler, body: bytes) -> None:
-    handler.send_response(200)
-    handler.send_header("Content-Type", "text/html; charset=utf-8")
-    handler.send_header("Content-Length", str(len(body)))
-    handler.end_headers()
-    handler.wfile.write(body)
