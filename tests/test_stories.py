@@ -65,6 +65,15 @@ def test_names_numbers_and_korean_bigrams_are_terms():
     assert {"김정", "정은", "국방", "차관", "접견"} <= set(korean)
 
 
+def test_outlet_styles_give_the_same_terms():
+    """The New York Times writes "Mr. Lieberman" and "F.B.I."; Fox News "Joe Lieberman" and "FBI"."""
+    times = extract_features("Lieberman Is a Finalist", "Trump met him on Wednesday. Mr. Lieberman led the F.B.I. list.").terms
+    fox = extract_features("Lieberman emerges", "Trump said Joe Lieberman tops his list for FBI director.").terms
+    assert "@lieberm" in times and "@lieberm" in fox
+    assert "fbi" in times and "fbi" in fox
+    assert not {"wednesd", "@wednesd"} & set(times)
+
+
 def test_cli_groups_opposite_leaning_outlets_and_keeps_same_kind_events_apart(tmp_path):
     rows = sample()
     result = run_stories(str(write_input(tmp_path / "in.jsonl", rows)))

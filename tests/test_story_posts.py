@@ -46,7 +46,7 @@ def article_page(title: str, paragraphs: list[str], published: str, site_name: s
 
 
 MAX_POSTS = 65
-"""Posts the 150 articles of 50 stories may make: 60-63 measured (the count depends on arrival order);
+"""Posts the 150 articles of 50 stories may make: 58-64 measured (the count depends on arrival order);
 publication time does not pull articles together (a crawl sees every story in one window), so the text
 alone must, and a missed merge is a duplicate post, not a wrong one."""
 

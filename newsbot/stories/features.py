@@ -3,7 +3,10 @@
 Latin-script text gives lower-cased content words cut to a short stem (so "sentenced" and
 "sentence" meet) and marks words written with a capital inside a sentence as names. Hangul
 runs give character bigrams, which match across particles and spacing without a
-morphological analyser. Numbers are kept as they are written (digits only).
+morphological analyser. Numbers are kept as they are written (digits only). Dotted
+abbreviations are read without their dots ("F.B.I." is "FBI", as other outlets write it), and a
+word after a title such as "Mr." or "Gov." is inside its sentence (so "Mr. Lieberman" is a name,
+as "Joe Lieberman" is elsewhere). Weekdays and months are not terms: every story has them.
 """
 
 from __future__ import annotations
@@ -16,6 +19,10 @@ import regex
 
 _WORD = regex.compile(r"\p{Hangul}+|[\p{L}\p{M}][\p{L}\p{M}'’]*|\d[\d,.]*\d|\d")
 _SENTENCE_END = regex.compile(r"[.!?…\"“”'‘’:;]\s*$|^\s*$")
+_TITLE_BEFORE = regex.compile(
+    r"\b(?:Mr|Mrs|Ms|Dr|Gov|Sen|Rep|Gen|Lt|Col|Sgt|Capt|Cmdr|Adm|Maj|Prof|Rev|Sr|Jr|Atty|Det|Supt)\.\s*$"
+)
+_DOTTED = regex.compile(r"\b(?:\p{Lu}\.){2,}")
 STEM_LENGTH = 7
 _STOPWORDS = frozenset(
     """
@@ -28,6 +35,8 @@ _STOPWORDS = frozenset(
     two under until up upon us very was we were what when where whether which while who whom whose why will
     with within without would year years yet you your yours yourself yourselves according including reported
     reports report mr mrs ms dr st inc ap reuters afp
+    monday tuesday wednesday thursday friday saturday sunday january february march april june july
+    august september october november december
     """.split()
 )
 _HANGUL = regex.compile(r"\p{Hangul}")
@@ -73,8 +82,20 @@ def _terms(text: str, counts: Counter, weight: float, case: Counter | None) -> N
         if case is not None:
             if word[0].islower():
                 case[stem] -= 1
-            elif not word.isupper() and not _SENTENCE_END.search(text[max(start - 3, 0) : match.start()]):
+            elif not word.isupper() and _inside_sentence(text, start, match.start()):
                 case[stem] += 1
+
+
+def _inside_sentence(text: str, previous_end: int, start: int) -> bool:
+    """Whether the word at ``start`` follows other words of its sentence (or a title like "Mr.")."""
+    return not _SENTENCE_END.search(text[max(previous_end - 3, 0) : start]) or bool(
+        _TITLE_BEFORE.search(text[max(start - 8, 0) : start])
+    )
+
+
+def _undotted(text: str) -> str:
+    """``text`` with dotted abbreviations written without dots ("F.B.I." -> "FBI")."""
+    return _DOTTED.sub(lambda match: match.group().replace(".", ""), text)
 
 
 def extract_features(title: str, text: str, title_weight: float = 2.0) -> Features:
@@ -85,8 +106,8 @@ def extract_features(title: str, text: str, title_weight: float = 2.0) -> Featur
     """
     counts: Counter = Counter()
     case: Counter = Counter()
-    _terms(text, counts, 1.0, case)
-    _terms(title, counts, title_weight, None)
+    _terms(_undotted(text), counts, 1.0, case)
+    _terms(_undotted(title), counts, title_weight, None)
     # Sublinear term frequency: a word said ten times is not ten times the evidence.
     return Features(
         {("@" + term if case[term] > 0 else term): 1.0 + math.log(weight) for term, weight in counts.items()}
