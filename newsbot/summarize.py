@@ -28,7 +28,7 @@ MAX_CANDIDATES = 40
 _SENTENCE_FINAL = re.compile(r"[.!?。！？…][\"'”’»)\]]*$")
 # "LA CROSSE, Wis. (AP) — ", "WASHINGTON (Reuters) - ", "SEOUL, May 30 (Yonhap) -- "
 _WIRE_DATELINE = re.compile(
-    r"^\s*[A-Z][A-Za-z .,'’-]{1,60}\((?:" + ENGLISH_DATELINE_NAMES + r")\)\s*(?:—|–|-{1,2})\s*"
+    r"^\s*[A-Z][A-Za-z0-9 .,'’-]{1,60}\((?:" + ENGLISH_DATELINE_NAMES + r")\)\s*(?:—|–|-{1,2})\s*"
 )
 
 
@@ -161,6 +161,9 @@ def candidate_sentences(body_text: str, language: str = "") -> list[str]:
             sentence = korean.strip_dateline(sentence)
             if korean.is_boilerplate_line(sentence):
                 continue
+        else:
+            # The dateline opens the first paragraph of the story, which is not always the page's first.
+            sentence = _WIRE_DATELINE.sub("", sentence, count=1)
         sentence = plain_text(sentence)
         if len(sentence) >= MIN_SENTENCE_CHARS and _SENTENCE_FINAL.search(sentence) and sentence not in kept:
             kept.append(sentence)

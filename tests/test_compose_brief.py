@@ -146,3 +146,14 @@ def test_compose_command_prints_the_post_of_a_saved_page_in_each_mode(tmp_path):
     assert missing.returncode == 2 and missing.stderr.startswith("newsbot: cannot read") and "Traceback" not in missing.stderr
     wrong = compose(str(page), "--url", url, "-s", "NEWSBOT_BODY=everything")
     assert wrong.returncode == 2 and "NEWSBOT_BODY" in wrong.stderr and "Traceback" not in wrong.stderr
+
+
+def test_no_summary_or_key_point_of_real_wire_copy_opens_with_its_dateline():
+    """Yonhap's English page (newspaper4k's saved copy) puts a section line before "SEOUL, Aug. 20 (Yonhap) --"."""
+    page = PAGES / "newspaper4k-yna_co_kr.html.gz"
+    article = extract_article(gzip.decompress(page.read_bytes()), "https://en.yna.co.kr/view/AEN20190820002300325")
+    summary, key_sentences = excerpt_and_key_sentences(article_paragraphs(article.body_html), 150, "en")
+    assert summary and key_sentences
+    for sentence in [summary, *key_sentences]:
+        assert "(Yonhap)" not in sentence, sentence
+    assert any(sentence.startswith("North Korea's official newspaper blasted") for sentence in [summary, *key_sentences])
