@@ -5,12 +5,15 @@ again."""
 
 from __future__ import annotations
 
-from newsbot.compose.brief import excerpt_and_key_sentences
+from newsbot.compose.brief import excerpt_and_key_sentences, made_brief
 from newsbot.extract import extract_page
 from newsbot.fragments import absolutize_links
 from newsbot.items import Article
 from newsbot.sanitize import sanitize_html
+from newsbot.stories.features import made_terms
+from newsbot.stories.grouper import GrouperConfig
 from newsbot.summarize import article_paragraphs
+from newsbot.text import TITLE_MAX_LENGTH, plain_text
 
 
 def finish_page(
@@ -24,6 +27,10 @@ def finish_page(
 def finish_article(article: Article, excerpt_length: int) -> Article:
     """What the absolutize, sanitize and excerpt pipelines would do, done here; marks it ``finished``.
 
+    Also what the writer needs of the body: the brief's cut to the copy limit and the story
+    grouping terms, made from the title as the pipelines will have normalized it (the writer
+    makes them again if anything they were made from changed on the way).
+
     A body with nothing left after sanitizing stays as it was, unfinished: the sanitize pipeline
     drops it, with its reason.
     """
@@ -33,5 +40,9 @@ def finish_article(article: Article, excerpt_length: int) -> Article:
     article.body_html = body_html
     text = article_paragraphs(body_html) or article.body_text
     article.excerpt, article.key_sentences = excerpt_and_key_sentences(text, excerpt_length, article.language)
+    title = plain_text(article.title, TITLE_MAX_LENGTH)
+    brief_text = article.body_text or plain_text(article.body_html)
+    article.brief = made_brief(plain_text(title), plain_text(article.excerpt), article.key_sentences, brief_text)
+    article.story_terms = made_terms(title, article.body_text, GrouperConfig.title_weight)
     article.finished = True
     return article

@@ -51,6 +51,13 @@ class Article:
     """Post summary, plain text, at most 150 characters (set by a pipeline)."""
     key_sentences: list[str] = field(default_factory=list)
     """Up to five whole sentences of the article, plain text, in article order, none in ``excerpt`` (the brief's list)."""
+    brief: dict = field(default_factory=dict)
+    """The brief's summary and key sentences already cut to the copy limit by the worker:
+    ``{"for", "summary", "key_sentences"}``, ``for`` a digest of the title, summary, key sentences
+    and text they were cut from (the writer cuts again when any of them changed); empty when not made."""
+    story_terms: dict = field(default_factory=dict)
+    """The article's story-grouping terms before IDF (:mod:`newsbot.stories.features`), made by the
+    worker: ``{"for", "terms"}``, ``for`` a digest of the title and text they come from; empty when not made."""
     rewrite: dict = field(default_factory=dict)
     """A model's rewrite that passed the checks, in the JSON contract of :mod:`newsbot.compose.rewrite`; empty when none."""
     finished: bool = False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 
@@ -16,6 +17,15 @@ _SPACE = re.compile(r"\s+")
 LETTER = re.compile(r"[^\W\d_]")
 """One letter of any script (``\\w`` without digits and underscore)."""
 _LINE_SPACE = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u3000]+")
+
+
+TITLE_MAX_LENGTH = 300
+"""Longest title kept, in characters (cut at a word)."""
+
+
+def digest(*parts: str) -> str:
+    """A short digest of ``parts``: which values a worker's precomputed field was made from."""
+    return hashlib.blake2b("\x00".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def normalize_space(text: str) -> str:

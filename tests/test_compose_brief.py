@@ -44,6 +44,8 @@ def test_copied_chars_counts_article_characters_inside_shared_20_character_runs(
     # The same copied passage twice (summary and excerpt) counts once; white space is collapsed.
     assert copied_chars("0123456789abcdefghij / 0123456789abcdefghij", article) == 20
     assert copied_chars("a  b\n c" * 5, "a b c" * 5) == len("a b c" * 5)
+    # A passage the article prints twice is copied twice when the post holds it once.
+    assert copied_chars("0123456789abcdefghij", "0123456789abcdefghij xx 0123456789abcdefghij") == 40
     assert copy_limit("x" * 3000) == 600 and copy_limit("x" * 900) == 300
 
 

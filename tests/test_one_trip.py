@@ -12,8 +12,11 @@ from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
 from conftest import PAGES
+from newsbot.compose import brief, compose_body
+from newsbot.exporters.jekyll import PostTemplate
 from newsbot.feeds import FeedEntry
-from newsbot.pipelines import absolutize_urls, build_excerpt, sanitize_body
+from newsbot.pipelines import absolutize_urls, build_excerpt, normalize_fields, sanitize_body
+from newsbot.stories import Grouper, features
 from newsbot.sources.feed import FeedSpider
 
 URL = "https://www.hankookilbo.com/news/article/A2026012914320005196"
@@ -48,6 +51,24 @@ def test_the_worker_returns_the_article_sanitized_and_summarized_and_the_pipelin
     asyncio.run(build_excerpt.BuildExcerptPipeline.from_crawler(crawler).process_item(article))
     assert (article.body_html, article.excerpt) == (body, excerpt)
     assert crawler.stats.get_value("newsbot/excerpt/summary") == 1
+
+
+def test_the_worker_cuts_the_brief_and_makes_the_grouping_terms_and_the_writer_uses_them(monkeypatch):
+    crawler, article = _article()
+    normalize_fields.NormalizeFieldsPipeline.from_crawler(crawler).process_item(article)
+    post = compose_body(article, PostTemplate())
+    terms = Grouper().features(article.title, article.body_text)
+    monkeypatch.setattr(brief, "fit_copy_limit", _fail)
+    monkeypatch.setattr(features, "extract_features", _fail)
+    assert compose_body(article, PostTemplate()) == post
+    assert Grouper().features(article.title, article.body_text, article.story_terms) == terms
+    monkeypatch.undo()
+    cuts = []
+    monkeypatch.setattr(brief, "fit_copy_limit", lambda *values: cuts.append(values) or ("", []))
+    article.title = "장동혁, 한동훈 제명"  # changed on the way (a source's fix): both are made again
+    compose_body(article, PostTemplate())
+    assert cuts and cuts[0][0] == article.title
+    assert Grouper().features(article.title, article.body_text, article.story_terms) != terms
 
 
 class _EditingSpider(FeedSpider):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from newsbot.compose.brief import article_text, fit_copy_limit, render_brief
+from newsbot.compose.brief import article_text, brief_cut, render_brief
 from newsbot.compose.full import render_full
 from newsbot.text import plain_text
 
@@ -56,5 +56,7 @@ def compose_body(item: object, template: PostTemplate) -> Body:
             template.post_language,
             "rewrite",
         )
-    summary, key_sentences = fit_copy_limit(title, excerpt, list(adapter.get("key_sentences") or []), article_text(adapter))
+    summary, key_sentences = brief_cut(
+        title, excerpt, list(adapter.get("key_sentences") or []), article_text(adapter), adapter.get("brief")
+    )
     return Body(render_brief(title, summary, key_sentences, template.key_points_heading), title, summary, language, "brief")

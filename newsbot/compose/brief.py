@@ -14,7 +14,7 @@ import re
 from typing import TYPE_CHECKING
 
 from newsbot.summarize import pick_sentences, ranked_sentences, shorten, summarize
-from newsbot.text import plain_text
+from newsbot.text import digest, plain_text
 
 if TYPE_CHECKING:  # itemadapter imports Scrapy: not in the workers
     from itemadapter import ItemAdapter
@@ -40,15 +40,39 @@ def copied_chars(post_text: str, article_text: str, run: int = COPY_RUN) -> int:
     Counted on the article's side, so a sentence the post repeats (summary and excerpt) counts once.
     White space is collapsed on both sides first.
     """
-    post, article = _normalized(post_text), _normalized(article_text)
-    if len(post) < run or len(article) < run:
-        return 0
-    post_runs = {post[start : start + run] for start in range(len(post) - run + 1)}
-    covered = bytearray(len(article))
-    for start in range(len(article) - run + 1):
-        if article[start : start + run] in post_runs:
-            covered[start : start + run] = b"\x01" * run
-    return sum(covered)
+    return ArticleRuns(article_text, run).copied(post_text)
+
+
+class ArticleRuns:
+    """An article's ``run``-character runs, indexed once: :meth:`copied` then costs the length of
+    the post, not of the article (the copy limit is checked again after every cut)."""
+
+    def __init__(self, article_text: str, run: int = COPY_RUN) -> None:
+        self.run = run
+        self.length = len(article := _normalized(article_text))
+        self.first: dict[str, int] = {}
+        self.repeats: dict[str, list[int]] = {}
+        for start in range(len(article) - run + 1):
+            piece = article[start : start + run]
+            if piece in self.first:
+                self.repeats.setdefault(piece, []).append(start)
+            else:
+                self.first[piece] = start
+
+    def copied(self, post_text: str) -> int:
+        """:func:`copied_chars` of ``post_text`` against this article."""
+        post, run = _normalized(post_text), self.run
+        if len(post) < run or self.length < run:
+            return 0
+        covered = bytearray(self.length)
+        full = b"\x01" * run
+        for piece in {post[start : start + run] for start in range(len(post) - run + 1)}:
+            start = self.first.get(piece)
+            if start is not None:
+                covered[start : start + run] = full
+                for again in self.repeats.get(piece, ()):
+                    covered[again : again + run] = full
+        return covered.count(1)
 
 
 def copy_limit(article_text: str) -> int:
@@ -86,9 +110,10 @@ def fit_copy_limit(title: str, summary: str, key_sentences: list[str], text: str
     """
     limit = copy_limit(text)
     keys = list(key_sentences)
+    article = ArticleRuns(text)
 
     def copied() -> int:
-        return copied_chars(" ".join([title, summary, *keys]), text)
+        return article.copied(" ".join([title, summary, *keys]))
 
     while keys and copied() > limit:
         keys.pop()
@@ -100,6 +125,20 @@ def fit_copy_limit(title: str, summary: str, key_sentences: list[str], text: str
             # A run of COPY_RUN characters is copying; below that a cut summary copies nothing.
             summary = shorten(summary, max(len(summary) - COPY_RUN, 0)) if len(summary) > COPY_RUN else ""
     return summary, keys
+
+
+def made_brief(title: str, summary: str, key_sentences: list[str], text: str) -> dict:
+    """:func:`fit_copy_limit`'s cut, made once in the worker, with the digest of what it was cut from
+    (the ``brief`` field of an Article)."""
+    summary_cut, keys_cut = fit_copy_limit(title, summary, key_sentences, text)
+    return {"for": digest(title, summary, *key_sentences, text), "summary": summary_cut, "key_sentences": keys_cut}
+
+
+def brief_cut(title: str, summary: str, key_sentences: list[str], text: str, made: dict | None) -> tuple[str, list[str]]:
+    """:func:`fit_copy_limit`; the worker's cut (:func:`made_brief`) when it was made from these same values."""
+    if made and made.get("for") == digest(title, summary, *key_sentences, text):
+        return made["summary"], list(made["key_sentences"])
+    return fit_copy_limit(title, summary, key_sentences, text)
 
 
 def render_brief(title: str, summary: str, key_sentences: list[str], key_points_heading: str) -> str:

@@ -10,11 +10,9 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from newsbot.extract.dates import to_iso
-from newsbot.text import plain_text
+from newsbot.text import TITLE_MAX_LENGTH, plain_text
 
 logger = logging.getLogger(__name__)
-
-TITLE_MAX_LENGTH = 300
 
 
 class NormalizeFieldsPipeline:

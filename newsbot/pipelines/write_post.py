@@ -106,7 +106,7 @@ class WritePostPipeline:
         except (OSError, sqlite3.OperationalError) as error:
             self._stop_if_disk_full(error, new_path, adapter)
         for name in MAIN_FIELDS:
-            adapter[name] = record.main[name]
+            adapter[name] = record.main.get(name)  # a story saved before a field existed lacks it
         adapter["sources"] = record.sources
         if not is_new:
             adapter["last_modified_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")

@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 
 MAIN_FIELDS = (
     "url", "canonical_url", "source", "title", "published", "modified", "timezone", "categories",
-    "language", "description", "excerpt", "key_sentences", "image", "body_html", "body_text",
+    "language", "description", "excerpt", "key_sentences", "brief", "image", "body_html", "body_text",
 )
 """The article fields a story's post shows: those of its main article."""
 
@@ -89,7 +89,7 @@ class StoryDesk:
         terms: list[str] = []
         if record is None:
             self._refresh()
-            raw = self.grouper.features(adapter.get("title") or "", adapter.get("body_text") or "")
+            raw = self.grouper.features(adapter.get("title") or "", adapter.get("body_text") or "", adapter.get("story_terms"))
             terms = list(raw)
             try:
                 published = parse_published(adapter.get("published") or "")

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import regex
 
+from newsbot.text import digest
+
 _WORD = regex.compile(r"\p{Hangul}+|[\p{L}\p{M}][\p{L}\p{M}'’]*|\d[\d,.]*\d|\d")
 _SENTENCE_END = regex.compile(r"[.!?…\"“”'‘’:;]\s*$|^\s*$")
 _TITLE_BEFORE = regex.compile(
@@ -112,3 +114,16 @@ def extract_features(title: str, text: str, title_weight: float = 2.0) -> Featur
     return Features(
         {("@" + term if case[term] > 0 else term): 1.0 + math.log(weight) for term, weight in counts.items()}
     )
+
+
+def made_terms(title: str, text: str, title_weight: float) -> dict:
+    """:func:`extract_features`' terms, made once in the worker, with the digest of what they were
+    made from (the ``story_terms`` field of an Article)."""
+    return {"for": digest(title, text, str(title_weight)), "terms": extract_features(title, text, title_weight).terms}
+
+
+def article_terms(title: str, text: str, title_weight: float, made: dict | None) -> dict[str, float]:
+    """:func:`extract_features`' terms; the worker's (:func:`made_terms`) when made from these same values."""
+    if made and made.get("for") == digest(title, text, str(title_weight)):
+        return made["terms"]
+    return extract_features(title, text, title_weight).terms

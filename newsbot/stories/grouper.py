@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 from datetime import datetime, timedelta, timezone
 
-from newsbot.stories.features import extract_features
+from newsbot.stories.features import article_terms
 
 
 CANDIDATE_TERMS = 15
@@ -124,9 +124,9 @@ class Grouper:
         """The story ``article_id`` joins: an open one of its language, or a new one named after it."""
         return self.place(article_id, self.features(title, text), published, language)
 
-    def features(self, title: str, text: str) -> dict[str, float]:
-        """An article's terms before IDF."""
-        return extract_features(title, text, self.config.title_weight).terms
+    def features(self, title: str, text: str, made: dict | None = None) -> dict[str, float]:
+        """An article's terms before IDF; ``made``: the worker's, used when made from this title and text."""
+        return article_terms(title, text, self.config.title_weight, made)
 
     def place(self, article_id: str, raw: dict[str, float], published: datetime | None, language: str) -> str:
         """:meth:`add` for an article's :meth:`features`."""
