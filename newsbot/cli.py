@@ -84,6 +84,7 @@ def crawl(spiders: list[str], arguments: dict[str, str], overrides: list[str]) -
     ends the run before Scrapy starts. Either way the run is published (``NEWSBOT_PUBLISH``),
     reported and kept in the history.
     """
+    from newsbot.runtime.memory import return_large_blocks
     from newsbot.runtime.quickcheck import ProjectSettings, unchanged_run
     from newsbot.runtime.runlock import LockHeld, RunLock, default_lock_path
     from newsbot.runtime.workers import start_fork_server
@@ -99,6 +100,7 @@ def crawl(spiders: list[str], arguments: dict[str, str], overrides: list[str]) -
             with _logging_before_scrapy(plain.get("NEWSBOT_LOG_FILE"), plain.get("LOG_LEVEL", "INFO")):
                 reports = unchanged_run(plain, spiders or plain.getlist("NEWSBOT_SOURCES"), arguments)
             if reports is None:
+                return_large_blocks()
                 if int(plain.get("NEWSBOT_WORKERS", -1)) != 0:
                     start_fork_server()  # its imports run on the other core while this one loads Scrapy
                 reports = _crawl_locked(_settings(plain.overrides), spiders, arguments)

@@ -126,6 +126,8 @@ DOWNLOADER_MIDDLEWARES = {
     "newsbot.middlewares.UnreachableRobotsTxtMiddleware": 570,
     # Sees redirect responses just before Scrapy's RedirectMiddleware (600) does.
     "newsbot.middlewares.RedirectLoopMiddleware": 610,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "newsbot.middlewares.HeadMetaRefreshMiddleware": 580,
 }
 # Refuses host names that resolve to non-public addresses, on the address connected to.
 TWISTED_DNS_RESOLVER = "newsbot.network.PublicAddressResolver"

@@ -125,3 +125,22 @@ def test_the_operators_feed_hosts_proxies_and_trusted_hosts_are_trusted_and_noth
     crawler.spider = FeedSpider(url="http://127.0.0.1:8000/feed.xml https://news.internal.example/rss")
     trusted = PublicAddressMiddleware(crawler).trusted
     assert sorted(trusted) == sorted(["127.0.0.1", "news.internal.example", "10.0.0.3", "intranet.example", "10.8.0.0/16"])
+
+
+def test_a_meta_refresh_at_the_top_of_a_large_page_is_followed_without_decoding_the_page():
+    from scrapy import Request
+    from scrapy.http import HtmlResponse
+
+    from newsbot.middlewares import HeadMetaRefreshMiddleware
+
+    middleware = HeadMetaRefreshMiddleware.from_crawler(get_crawler(settings_dict={"METAREFRESH_ENABLED": True}))
+    request = Request("https://news.example/a")
+    filler = b"<p>" + "기사 본문 ".encode() * 20_000 + b"</p>"
+    moved = HtmlResponse(
+        request.url, request=request,
+        body=b'<html><head><meta http-equiv="refresh" content="0; url=/b"></head><body>' + filler + b"</body></html>",
+    )
+    assert middleware.process_response(request, moved).url == "https://news.example/b"
+    page = HtmlResponse(request.url, request=request, body=b"<html><head></head><body>" + filler + b"</body></html>")
+    assert middleware.process_response(request, page) is page
+    assert page._cached_ubody is None  # the crawl process never held the page as text

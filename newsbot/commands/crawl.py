@@ -15,6 +15,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.utils.misc import load_object
 
 from newsbot.config import STOPPED_STAT, RunError, SettingsError, check_start, validate_settings
+from newsbot.runtime.memory import return_large_blocks
 
 
 class Command(ScrapyCrawlCommand):
@@ -35,6 +36,7 @@ class Command(ScrapyCrawlCommand):
             super().run(args, opts)
             return
         assert self.crawler_process is not None
+        return_large_blocks()
         crawler = self.crawler_process.create_crawler(args[0])
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
