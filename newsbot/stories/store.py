@@ -83,6 +83,9 @@ class SqliteStoryStore:
         self.window_hours = window_hours
         self._db = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
+        # As the state store on the same file: a commit waits for no disk flush (a power cut may lose
+        # the last stories saved, never the file); one flush per article held up every download.
+        self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
 
     @contextmanager
