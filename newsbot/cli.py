@@ -52,30 +52,6 @@ def _pairs(values: list[str]) -> dict[str, str]:
     return result
 
 
-def source_failures(stats: dict, shared_queue: bool = False, feed_failures: list[str] | None = None) -> list[str]:
-    """Why a finished crawl counts as failed for cron; empty when it went fine.
-
-    ``feed_failures`` names each unreachable feed and its cause (``URL (connection refused)``).
-    With a shared (Redis) queue another worker may have fetched every feed: not a failure.
-    """
-    reasons = []
-    if stats.get(STOPPED_STAT):
-        reasons.append(f"stopped: {stats[STOPPED_STAT]}")
-    elif stats.get("finish_reason") == "shutdown":
-        reasons.append("interrupted (a signal stopped the crawl before it finished)")
-    if feed_failures:
-        reasons += [f"feed unreachable: {failure}" for failure in feed_failures]
-    elif stats.get("newsbot/feed/error"):
-        reasons.append(f"{counted(stats['newsbot/feed/error'], 'feed')} unreachable")
-    if stats.get("newsbot/feed/unparseable"):
-        reasons.append(f"{stats['newsbot/feed/unparseable']} feed(s) not parseable")
-    if stats.get("spider_exceptions/count") or stats.get("log_count/CRITICAL"):
-        reasons.append("spider error")
-    if not stats.get("newsbot/feed/fetched") and not reasons and not shared_queue:
-        reasons.append("no feed was fetched")
-    return reasons
-
-
 def crawl(spiders: list[str], arguments: dict[str, str], overrides: list[str]) -> int:
     """Run ``spiders`` (all enabled sources when empty) under the run lock; the exit status for cron.
 
@@ -97,13 +73,13 @@ def crawl(spiders: list[str], arguments: dict[str, str], overrides: list[str]) -
         with RunLock(lock_path):
             check_start(plain)
             started = utcnow()
-            with _logging_before_scrapy(plain.get("NEWSBOT_LOG_FILE"), plain.get("LOG_LEVEL", "INFO")):
+            with _logging_before_scrapy(plain):
                 reports = unchanged_run(plain, spiders or plain.getlist("NEWSBOT_SOURCES"), arguments)
             if reports is None:
                 return_large_blocks()
                 if int(plain.get("NEWSBOT_WORKERS", -1)) != 0:
                     start_fork_server()  # its imports run on the other core while this one loads Scrapy
-                reports = _crawl_locked(_settings(plain.overrides), spiders, arguments)
+                reports = _crawl_locked(plain, spiders, arguments)
             return _finish(plain, reports, started)
     except LockHeld as exc:
         print(f"newsbot: {exc}; not starting a second run", file=sys.stderr)
@@ -113,13 +89,27 @@ def crawl(spiders: list[str], arguments: dict[str, str], overrides: list[str]) -
         return error.exit_status
 
 
+def log_on_stderr(settings: ProjectSettings) -> bool:
+    """Does the crawl log go to standard error? Only when asked for with ``-s LOG_LEVEL`` and no
+    ``NEWSBOT_LOG_FILE`` takes it: otherwise a run leaves its table on stdout and, when something
+    failed, one line per failure on stderr, not Scrapy's hundred lines of start-up and stats."""
+    return not settings.get("NEWSBOT_LOG_FILE") and "LOG_LEVEL" in settings.overrides
+
+
 @contextmanager
-def _logging_before_scrapy(log_file: str, level: str) -> Iterator[None]:
-    """Log as Scrapy does (its format, to ``NEWSBOT_LOG_FILE`` or stderr) until Scrapy installs its own handler."""
-    handler = logging.FileHandler(log_file, encoding="utf-8") if log_file else logging.StreamHandler()
+def _logging_before_scrapy(settings: ProjectSettings) -> Iterator[None]:
+    """Log as Scrapy will (its format, to ``NEWSBOT_LOG_FILE``, stderr or nowhere) until Scrapy installs its own handler."""
+    log_file = settings.get("NEWSBOT_LOG_FILE")
+    handler: logging.Handler
+    if log_file:
+        handler = logging.FileHandler(log_file, encoding="utf-8")
+    elif log_on_stderr(settings):
+        handler = logging.StreamHandler()
+    else:
+        handler = logging.NullHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s [%(name)s] %(levelname)s: %(message)s", "%Y-%m-%d %H:%M:%S"))
     logging.root.addHandler(handler)
-    logging.root.setLevel(level)
+    logging.root.setLevel(settings.get("LOG_LEVEL", "INFO"))
     try:
         yield
     finally:
@@ -160,14 +150,17 @@ def _finish(settings: ProjectSettings, reports: list[SourceReport], started: dat
     return status
 
 
-def _crawl_locked(settings, spiders: list[str], arguments: dict[str, str]) -> list[SourceReport]:
-    """One report per source of a Scrapy crawl of ``spiders``."""
+def _crawl_locked(plain: ProjectSettings, spiders: list[str], arguments: dict[str, str]) -> list[SourceReport]:
+    """One report per source of a Scrapy crawl of ``spiders``; one line on stderr for each failed source."""
     from scrapy.crawler import CrawlerProcess
 
-    from newsbot.runtime.report import SourceReport
+    from newsbot.runtime.report import SourceReport, crawler_failures, failure_line
 
+    settings = _settings(plain.overrides)
     if settings.get("NEWSBOT_LOG_FILE"):
         settings.set("LOG_FILE", settings.get("NEWSBOT_LOG_FILE"), priority="cmdline")
+    elif not log_on_stderr(plain):
+        settings.set("LOG_ENABLED", False, priority="cmdline")
     names = spiders or settings.getlist("NEWSBOT_SOURCES")
     _spider_classes(settings, names, arguments)  # before CrawlerProcess logs anything
     process = CrawlerProcess(settings)
@@ -177,17 +170,19 @@ def _crawl_locked(settings, spiders: list[str], arguments: dict[str, str]) -> li
         crawlers.append(crawler)
         process.crawl(crawler, **arguments)
     process.start()
-    reports = []
+    reports, lines = [], []
     for crawler in crawlers:
-        stats = crawler.stats.get_stats()
-        failures = source_failures(stats, shared_queue=bool(settings.get("NEWSBOT_REDIS_URL")),
-                                   feed_failures=getattr(crawler.spider, "feed_failures", None))
+        failures = crawler_failures(crawler)
         if failures:
-            logger.error("source %s failed: %s", crawler.spider.name, "; ".join(failures))
-        reports.append(SourceReport.from_stats(crawler.spider.name, stats, failures))
+            lines.append(failure_line(crawler.spider.name, failures))
+            logger.error("%s", lines[-1])
+        reports.append(SourceReport.from_stats(crawler.spider.name, crawler.stats.get_stats(), failures))
     stopped = next((crawler.stats.get_value(STOPPED_STAT) for crawler in crawlers if crawler.stats.get_value(STOPPED_STAT)), None)
     if stopped:
-        print(f"newsbot: stopped: {stopped}", file=sys.stderr)
+        print(f"newsbot: stopped: {stopped}", file=sys.stderr)  # the cause of every source's failure
+    elif not log_on_stderr(plain):  # else the log just ended with these lines
+        for line in lines:
+            print(f"newsbot: {line}", file=sys.stderr)
     return reports
 
 

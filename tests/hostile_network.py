@@ -178,7 +178,7 @@ def hostile_network_crawl(output: Path, pages: dict[str, SavedPage], bombs: bool
         command = newsbot_command(
             output, f"{url}/hostile.xml,{url}/sitemap-index.xml",
             "-s", "NEWSBOT_IMAGE_MODE=download", *STUB_DNS, "-s", "RETRY_TIMES=0",
-            "-s", f"DOWNLOAD_MAXSIZE={MAXSIZE}", "-s", "DOWNLOAD_WARNSIZE=0",
+            "-s", f"DOWNLOAD_MAXSIZE={MAXSIZE}", "-s", "DOWNLOAD_WARNSIZE=0", "-s", "LOG_LEVEL=INFO",
         )
         result, crawl_peak_kib, worker_peaks_kib = run_measuring_memory(command, stub_dns_env(), timeout=240)
     posts = {}

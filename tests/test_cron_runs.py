@@ -10,7 +10,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from conftest import PROJECT_ROOT, newsbot_command, read_post, run_newsbot
+from conftest import PROJECT_ROOT, newsbot_command, read_post, run_crawl, run_newsbot
 
 from newsbot.runtime.quickcheck import ProjectSettings, unchanged_run
 
@@ -25,7 +25,7 @@ def _article_requests(site) -> list[str]:
 
 def test_unchanged_sitemap_fetches_nothing_and_a_changed_page_updates_its_post_in_place(tmp_path, served):
     site, url = served
-    first = run_newsbot(tmp_path, f"{url}/sitemap.xml")
+    first = run_newsbot(tmp_path, f"{url}/sitemap.xml", "-s", "LOG_LEVEL=INFO")  # the log on stderr
     assert first.returncode == 0, first.stderr[-2000:]
     # Components off by default (publishing, Redis, filters, progress line) say nothing at WARNING.
     assert [line for line in first.stderr.splitlines() if "WARNING" in line] == [], first.stderr[-3000:]
@@ -35,7 +35,7 @@ def test_unchanged_sitemap_fetches_nothing_and_a_changed_page_updates_its_post_i
     # The quick check sees the 304 before Scrapy starts; with it off, Scrapy's own 304 path does the same.
     for quick_check, scrapy_started in (("True", False), ("False", True)):
         site.requests.clear()
-        second = run_newsbot(tmp_path, f"{url}/sitemap.xml", "-s", f"NEWSBOT_QUICK_CHECK={quick_check}")
+        second = run_newsbot(tmp_path, f"{url}/sitemap.xml", "-s", f"NEWSBOT_QUICK_CHECK={quick_check}", "-s", "LOG_LEVEL=INFO")
         assert second.returncode == 0, second.stderr[-2000:]
         # Scrapy asks for robots.txt first; the quick check asks for the sitemap only.
         assert site.requests == (["/robots.txt", "/sitemap.xml"] if scrapy_started else ["/sitemap.xml"])
@@ -131,18 +131,42 @@ def test_a_crawl_stopped_by_sigterm_does_not_exit_0(tmp_path, served):
     assert json.loads((tmp_path / ".newsbot" / "last-run.json").read_text())["exit_status"] == 1
 
 
-def test_unreachable_feed_fails_with_a_clear_message(tmp_path):
+def _closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    result = run_newsbot(tmp_path, f"http://127.0.0.1:{port}/feed.xml", "-s", "RETRY_TIMES=0")
+        return probe.getsockname()[1]
+
+
+def test_unreachable_feed_fails_with_one_clear_line_and_the_log_in_the_log_file(tmp_path):
+    feed = f"http://127.0.0.1:{_closed_port()}/feed.xml"
+    log = tmp_path / "newsbot.log"
+    for extra in ((), ("-s", f"NEWSBOT_LOG_FILE={log}")):
+        result = run_newsbot(tmp_path / "site", feed, "-s", "RETRY_TIMES=0", *extra)
+        assert result.returncode == 1
+        assert f"feed unreachable: {feed} (connection refused)" in result.stdout
+        # No Scrapy start-up, stats or per-request lines: the one line says which feed and why.
+        assert result.stderr == f"newsbot: source feed failed: feed unreachable: {feed} (connection refused)\n"
+        assert json.loads((tmp_path / "site" / ".newsbot" / "last-run.json").read_text())["exit_status"] == 1
+    kept = log.read_text()
+    assert "[scrapy.core.engine] INFO: Spider opened" in kept and "Connection refused" in kept
+    assert kept.splitlines()[-1].endswith(f"ERROR: source feed failed: feed unreachable: {feed} (connection refused)")
+
+
+def test_the_crawl_log_is_on_stderr_when_a_log_level_is_asked_for(tmp_path):
+    feed = f"http://127.0.0.1:{_closed_port()}/feed.xml"
+    result = run_newsbot(tmp_path, feed, "-s", "RETRY_TIMES=0", "-s", "LOG_LEVEL=INFO")
     assert result.returncode == 1
-    feed = f"http://127.0.0.1:{port}/feed.xml"
-    assert f"feed unreachable: {feed} (connection refused)" in result.stdout
-    assert "feed failed" in result.stderr and "Connection refused" in result.stderr
-    # The last line says which feed and why, not only how many.
+    assert "[scrapy.core.engine] INFO: Spider opened" in result.stderr
     assert result.stderr.splitlines()[-1].endswith(f"ERROR: source feed failed: feed unreachable: {feed} (connection refused)")
-    assert json.loads((tmp_path / ".newsbot" / "last-run.json").read_text())["exit_status"] == 1
+    assert result.stderr.count("source feed failed") == 1
+
+
+def test_scrapy_crawl_of_an_unreachable_feed_exits_1_with_the_same_line(tmp_path):
+    feed = f"http://127.0.0.1:{_closed_port()}/feed.xml"
+    result = run_crawl(tmp_path, feed, "RETRY_TIMES=0")
+    assert result.returncode == 1, result.stderr[-3000:]
+    assert result.stderr.splitlines()[-1] == f"scrapy crawl: source feed failed: feed unreachable: {feed} (connection refused)"
+    assert "Traceback" not in result.stderr
 
 
 def test_a_failed_feed_is_named_with_its_cause():

@@ -97,7 +97,7 @@ def test_hostile_feed_ends_by_itself_posts_good_pages_only_and_logs_no_traceback
             tmp_path, f"{url}/feed.xml", "-s", "NEWSBOT_BODY=full", "-s", "DOWNLOAD_TIMEOUT=3", "-s", "RETRY_TIMES=0",
             "-s", "DOWNLOAD_MAXSIZE=1000000", "-s", "DOWNLOAD_WARNSIZE=0",
             # The hostile pages share one body, so they are one story: one post per page here.
-            "-s", "NEWSBOT_STORIES=False", timeout=180,
+            "-s", "NEWSBOT_STORIES=False", "-s", "LOG_LEVEL=INFO", timeout=180,
         )
     log = result.stdout + result.stderr
     assert result.returncode == 0, log[-3000:]
@@ -229,7 +229,7 @@ def test_a_feed_that_turns_into_a_redirect_to_the_internal_service_leads_neither
         site.handlers["/sitemap.xml"] = redirect_to(f"{inside}/sitemap.xml")  # the feed's host is trusted, not where it sends
         assert unchanged_run(ProjectSettings([f"NEWSBOT_OUTPUT={tmp_path}"]), ["feed"], {"url": feed}) is None
         assert internal.requests == []
-        result = run_newsbot(tmp_path, feed)
+        result = run_newsbot(tmp_path, feed, "-s", "LOG_LEVEL=INFO")
     assert internal.requests == []
     assert re.search(r"WARNING: refused http://127\.0\.0\.2:\d+/sitemap\.xml: 127\.0\.0\.2 is not a public address", result.stderr)
     assert "Traceback" not in result.stderr
@@ -249,7 +249,7 @@ def test_a_feed_on_a_name_in_the_operators_network_is_trusted_and_its_links_else
         intranet = url.replace("127.0.0.1", "intranet.test")
         links = [intranet + path for path in good] + [f"{inside}/latest/meta-data/credentials", f"{url}{good[0]}"]
         site.add(SavedPage(path="/intranet.xml", body=rss(links), content_type="application/rss+xml"))
-        result = run_newsbot(tmp_path, f"{intranet}/intranet.xml", *STUB_DNS, env=stub_dns_env())
+        result = run_newsbot(tmp_path, f"{intranet}/intranet.xml", *STUB_DNS, "-s", "LOG_LEVEL=INFO", env=stub_dns_env())
     log = result.stdout + result.stderr
     assert result.returncode == 0, log[-3000:]
     assert "Traceback" not in log

@@ -55,7 +55,8 @@ def forty_pages():
 
 
 def _worker(output: Path, feed: str, redis: str) -> subprocess.Popen:
-    command = newsbot_command(output, feed, "-s", f"NEWSBOT_REDIS_URL={redis}", "-s", "NEWSBOT_REDIS_IDLE_SECONDS=4")
+    command = newsbot_command(output, feed, "-s", f"NEWSBOT_REDIS_URL={redis}", "-s", "NEWSBOT_REDIS_IDLE_SECONDS=4",
+                              "-s", "LOG_LEVEL=INFO")  # the log on stderr: the tests read it
     return subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
 
@@ -163,7 +164,7 @@ def test_articles_that_end_without_a_post_leave_nothing_in_flight(tmp_path, redi
     with LocalServer(site) as url:
         worker = subprocess.Popen(
             newsbot_command(tmp_path, f"{url}/feed.xml", "-s", f"NEWSBOT_REDIS_URL={redis_url}",
-                            "-s", "NEWSBOT_REDIS_IDLE_SECONDS=1"),
+                            "-s", "NEWSBOT_REDIS_IDLE_SECONDS=1", "-s", "LOG_LEVEL=INFO"),
             cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True,
         )
         try:

@@ -2,8 +2,9 @@
 
 Scrapy's own command reports a bad setting or argument as tracebacks from inside the
 crawl. This one checks once, before the crawler process exists, and ends with one line
-(exit status 2 for a mistake, 1 for an unreachable service or a damaged state file); it
-exits 1 when an error stopped the crawl (a full disk), so cron never sees 0 for a stopped run.
+(exit status 2 for a mistake, 1 for an unreachable service or a damaged state file). A crawl that
+``newsbot crawl`` would call failed (a feed unreachable, a full disk, a signal, a spider error) ends
+with the same one line and exit status 1, so cron never sees 0 for a failed run from either command.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from scrapy.utils.misc import load_object
 
 from newsbot.config import STOPPED_STAT, RunError, SettingsError, check_start, validate_settings
 from newsbot.runtime.memory import return_large_blocks
+from newsbot.runtime.report import crawler_failures, failure_line
 
 
 class Command(ScrapyCrawlCommand):
@@ -40,12 +42,14 @@ class Command(ScrapyCrawlCommand):
         crawler = self.crawler_process.create_crawler(args[0])
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
-        stats = crawler.stats.get_stats() if crawler.stats else {}
-        stopped = stats.get(STOPPED_STAT)
-        if stopped:
-            print(f"scrapy crawl: stopped: {stopped}", file=sys.stderr)
-        interrupted = stats.get("finish_reason") == "shutdown"  # a signal ended it before it finished
-        if self.crawler_process.bootstrap_failed or stopped or interrupted:
+        if self.crawler_process.bootstrap_failed or crawler.spider is None:
+            self.exitcode = 1  # Scrapy logged why
+            return
+        failures = crawler_failures(crawler)
+        if failures:
+            stopped = crawler.stats.get_value(STOPPED_STAT)
+            print(f"scrapy crawl: {f'stopped: {stopped}' if stopped else failure_line(crawler.spider.name, failures)}",
+                  file=sys.stderr)
             self.exitcode = 1
 
     def _spider_class(self, name: str) -> type:

@@ -11,9 +11,12 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from newsbot.config import STOPPED_STAT
 from newsbot.state.history import PublishRow, RunHistory, RunRow, utcnow
 
 if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
     from newsbot.state.history import PublishOutcome
 
 # Stats events that mean "this article was dropped", by the reason a person would read.
@@ -41,6 +44,41 @@ REFUSAL_EVENTS = {
     "newsbot/bomb/image_pixels": "image over NEWSBOT_IMAGE_MAX_PIXELS",
     "newsbot/bomb/deep_html": "page nested too deep, read in part",
 }
+
+
+def source_failures(stats: dict, shared_queue: bool = False, feed_failures: list[str] | None = None) -> list[str]:
+    """Why a finished crawl counts as failed for cron; empty when it went fine.
+
+    ``feed_failures`` names each unreachable feed and its cause (``URL (connection refused)``).
+    With a shared (Redis) queue another worker may have fetched every feed: not a failure.
+    """
+    reasons = []
+    if stats.get(STOPPED_STAT):
+        reasons.append(f"stopped: {stats[STOPPED_STAT]}")
+    elif stats.get("finish_reason") == "shutdown":
+        reasons.append("interrupted (a signal stopped the crawl before it finished)")
+    if feed_failures:
+        reasons += [f"feed unreachable: {failure}" for failure in feed_failures]
+    elif stats.get("newsbot/feed/error"):
+        reasons.append(f"{counted(stats['newsbot/feed/error'], 'feed')} unreachable")
+    if stats.get("newsbot/feed/unparseable"):
+        reasons.append(f"{stats['newsbot/feed/unparseable']} feed(s) not parseable")
+    if stats.get("spider_exceptions/count") or stats.get("log_count/CRITICAL"):
+        reasons.append("spider error")
+    if not stats.get("newsbot/feed/fetched") and not reasons and not shared_queue:
+        reasons.append("no feed was fetched")
+    return reasons
+
+
+def crawler_failures(crawler: Crawler) -> list[str]:
+    """:func:`source_failures` of a finished crawler: what ``newsbot crawl`` and ``scrapy crawl`` both judge by."""
+    return source_failures(crawler.stats.get_stats(), shared_queue=bool(crawler.settings.get("NEWSBOT_REDIS_URL")),
+                           feed_failures=getattr(crawler.spider, "feed_failures", None))
+
+
+def failure_line(source: str, failures: list[str]) -> str:
+    """The one line a failed source gives, the same from both commands."""
+    return f"source {source} failed: {'; '.join(failures)}"
 
 
 @dataclass
