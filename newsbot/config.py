@@ -456,6 +456,15 @@ def check_state_file(path: str) -> None:
         raise RunError(f"state file {path} is damaged ({result[0]}); {advice}")
 
 
+def without_password(url: str) -> str:
+    """``url`` with its password (``redis://:secret@host``) masked, for a line anyone may read."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    user = parts.username or ""
+    return parts._replace(netloc=f"{user}:***@{parts.netloc.rpartition('@')[2]}").geturl()
+
+
 def check_redis(redis_url: str) -> None:
     """Raise when the redis extra is missing (exit 2) or nothing answers at ``redis_url`` (exit 1)."""
     try:
@@ -472,7 +481,7 @@ def check_redis(redis_url: str) -> None:
         finally:
             client.close()
     except (redis.RedisError, OSError, ValueError) as error:
-        raise RunError(f"Redis at {redis_url} is unreachable ({error})") from None
+        raise RunError(f"Redis at {without_password(redis_url)} is unreachable ({error})") from None
 
 
 def check_arguments(arguments: dict[str, str], accepted: dict[str, Rule]) -> None:

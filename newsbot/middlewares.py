@@ -1,4 +1,5 @@
-"""Downloader middlewares: the User-Agent, and the guards on what content can make newsbot request."""
+"""Downloader middlewares: the User-Agent, and the guards on what content can make newsbot request;
+the spider middleware that stops a crawl which cannot go on."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from w3lib.url import safe_url_string
 
 import newsbot
+from newsbot.config import RunError, stop_crawl
 from newsbot.network import AddressPolicy, PublicAddressResolver, host_key
 
 logger = logging.getLogger(__name__)
@@ -243,3 +245,21 @@ class HeadMetaRefreshMiddleware(MetaRefreshMiddleware):
         )
         result = super().process_response(request, head)
         return response if result is head else result
+
+
+class StopOnRunErrorMiddleware:
+    """A callback raising :class:`~newsbot.config.RunError` (Redis gone mid-run) stops the crawl with
+    that one line and exit status 1, instead of a traceback per page until the run ends."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StopOnRunErrorMiddleware:
+        return cls(crawler)
+
+    def process_spider_exception(self, response: Response, exception: Exception) -> list | None:
+        if not isinstance(exception, RunError):
+            return None  # a bug: Scrapy logs it with its traceback
+        stop_crawl(self.crawler, str(exception))
+        return []

@@ -129,6 +129,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "newsbot.middlewares.HeadMetaRefreshMiddleware": 580,
 }
+# A callback that finds the run cannot go on (Redis gone) stops the crawl with one line.
+SPIDER_MIDDLEWARES = {"newsbot.middlewares.StopOnRunErrorMiddleware": 950}
 # Refuses host names that resolve to non-public addresses, on the address connected to.
 TWISTED_DNS_RESOLVER = "newsbot.network.PublicAddressResolver"
 CONCURRENT_REQUESTS = 16

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from conftest import PAGES
 from modelserver import Answer, ScriptedModel, article_of
-from test_redis_workers import redis_url  # noqa: F401 (a fixture: a real redis-server on 127.0.0.1)
 
 from newsbot import extract_article
 from newsbot.compose import guard

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import time
 from collections import Counter
@@ -17,32 +15,6 @@ import pytest
 from conftest import FIXTURES, PROJECT_ROOT, newsbot_command, read_post
 from newsbot.devserver import LocalServer, SavedPage, load_saved_pages, respond
 from newsbot.state.history import RunHistory
-
-
-@pytest.fixture
-def redis_url(tmp_path):
-    binary = shutil.which("redis-server")
-    if binary is None:
-        if os.environ.get("CI"):
-            pytest.fail("redis-server is not installed; .ci/run installs it with apt-get")
-        pytest.skip("redis-server not installed")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield f"redis://127.0.0.1:{port}/0"
-    server.terminate()
-    server.wait(timeout=20)
 
 
 @pytest.fixture
@@ -204,3 +176,42 @@ def _redirect(handler, location: str) -> None:
     handler.send_header("Location", location)
     handler.send_header("Content-Length", "0")
     handler.end_headers()
+
+
+def test_redis_going_away_mid_run_stops_it_with_one_line_and_exit_1(tmp_path, redis_server, saved_site):
+    url, server = redis_server
+    saved_site.held = set(saved_site.pages)  # the articles wait until Redis is gone
+    log = tmp_path / "newsbot.log"
+    with LocalServer(saved_site) as base:
+        worker = subprocess.Popen(
+            newsbot_command(tmp_path / "site", f"{base}/feed.xml", "-s", f"NEWSBOT_REDIS_URL={url}",
+                            "-s", f"NEWSBOT_LOG_FILE={log}"),
+            cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        )
+        try:
+            _until(lambda: _inflight(url), "it took an article", worker)
+        finally:
+            server.kill()
+            server.wait()
+            saved_site.release.set()
+        try:
+            output, errors = worker.communicate(timeout=120)
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, signal.SIGKILL)  # the worker and its extraction processes
+            worker.communicate()
+            pytest.fail("the worker never stopped once Redis was gone")
+    assert worker.returncode == 1, errors[-3000:]
+    assert errors.startswith(f"newsbot: stopped: Redis at {url} stopped answering") and errors.count("\n") == 1, errors
+    assert "bring Redis back" in errors
+    kept = log.read_text()
+    assert "Traceback" not in output + errors + kept, kept[-3000:]
+    assert json.loads((tmp_path / "site" / ".newsbot" / "last-run.json").read_text())["exit_status"] == 1
+
+
+def test_a_redis_password_is_never_shown():
+    from newsbot.config import without_password
+    from newsbot.state.redis_client import RedisLost
+
+    assert without_password("redis://:s3cret@cache.internal:6379/0") == "redis://:***@cache.internal:6379/0"
+    assert without_password("redis://newsbot:s3cret@cache.internal/0") == "redis://newsbot:***@cache.internal/0"
+    assert "s3cret" not in str(RedisLost("redis://:s3cret@cache.internal:6379/0", ConnectionError("refused")))

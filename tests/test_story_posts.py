@@ -24,7 +24,6 @@ from pathlib import Path
 import yaml
 
 from conftest import FIXTURES, PAGES, PROJECT_ROOT, newsbot_command, read_post, run_newsbot
-from test_redis_workers import redis_url  # noqa: F401 - the fixture
 from newsbot import extract_article
 from newsbot.devserver import LocalServer, LocalSite, SavedPage
 from newsbot.exporters.jekyll import PostTemplate, render_post

@@ -24,7 +24,7 @@ from scrapy.exceptions import DropItem
 
 from newsbot import signals as newsbot_signals
 from newsbot.compose.rewrite import Rewriter
-from newsbot.config import out_of_space, stop_crawl
+from newsbot.config import RunError, out_of_space, stop_crawl
 from newsbot.exporters.jekyll import JekyllPostExporter, PostTemplate, post_filename
 from newsbot.state import PostRecord
 from newsbot.state.extension import StateExtension
@@ -83,6 +83,13 @@ class WritePostPipeline:
             self.desk.close()
 
     async def process_item(self, item: object) -> object:
+        try:
+            return await self._post(item)
+        except RunError as error:  # Redis gone mid-run: one line and exit status 1, not a traceback per item
+            stop_crawl(self.crawler, str(error))
+            raise DropItem(f"not written, the run stopped: {error}") from None
+
+    async def _post(self, item: object) -> object:
         adapter = ItemAdapter(item)
         if self.desk is None:
             return await self._post_article(item, adapter)

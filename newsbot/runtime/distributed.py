@@ -17,6 +17,8 @@ import json
 import logging
 import pickle
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
@@ -26,6 +28,7 @@ from scrapy.utils.request import request_from_dict
 from twisted.internet import task
 
 from newsbot import signals as newsbot_signals
+from newsbot.config import STOPPED_STAT, RunError, stop_crawl
 from newsbot.state.base import url_key
 from newsbot.state.redis import PREFIX, WORKER_ID, connect
 
@@ -46,6 +49,7 @@ class RedisAddon:
             "REDIS_URL": url,
             "SCHEDULER_QUEUE_KEY": f"{PREFIX}:%(spider)s:requests",
             "SCHEDULER_DUPEFILTER_KEY": f"{PREFIX}:%(spider)s:dupefilter",
+            "REDIS_PARAMS": {"redis_cls": "newsbot.state.redis_client.Client"},  # Redis lost: one line, not tracebacks
         }.items():
             settings.set(name, value, priority="addon")
 
@@ -82,12 +86,22 @@ class RedisWorker:
         crawler.signals.connect(worker.request_dropped, signal=signals.request_dropped)
         return worker
 
+    @contextmanager
+    def redis_calls(self) -> Iterator[None]:
+        """Around each handler: Redis gone stops the crawl (one line, exit status 1) instead of leaving
+        a traceback in the log at every signal and tick."""
+        try:
+            yield
+        except RunError as error:
+            stop_crawl(self.crawler, str(error))
+
     @property
     def inflight_key(self) -> str:
         return f"{PREFIX}:{self.crawler.spider.name}:inflight"
 
     def spider_opened(self, spider) -> None:
-        self.beat()
+        with self.redis_calls():
+            self.beat()
         self.loop = task.LoopingCall(self.tick)
         self.loop.start(self.heartbeat_seconds / 3, now=False)
 
@@ -95,8 +109,9 @@ class RedisWorker:
         self.server.set(f"{PREFIX}:worker:{self.worker_id}", "alive", ex=self.heartbeat_seconds)
 
     def tick(self) -> None:
-        self.beat()
-        self.take_over_dead_workers()
+        with self.redis_calls():
+            self.beat()
+            self.take_over_dead_workers()
 
     # In-flight entries are keyed by the feed entry's link, not the request's URL: a redirected
     # request (taken again from the queue, maybe by another worker) replaces its original's entry,
@@ -108,7 +123,8 @@ class RedisWorker:
             return  # feeds are read by every worker; only article requests are shared work
         request_data = base64.b64encode(pickle.dumps(request.to_dict(spider=spider))).decode("ascii")
         payload = json.dumps({"worker": self.worker_id, "request": request_data})
-        self.server.hset(self.inflight_key, url_key(request.cb_kwargs["entry"].url), payload)
+        with self.redis_calls():
+            self.server.hset(self.inflight_key, url_key(request.cb_kwargs["entry"].url), payload)
 
     def item_done(self, item, spider, **kwargs) -> None:
         self.finish(getattr(item, "feed_url", "") or getattr(item, "url", ""))
@@ -130,9 +146,10 @@ class RedisWorker:
         if not url:
             return
         key = url_key(url)
-        payload = self.server.hget(self.inflight_key, key)
-        if payload and json.loads(payload)["worker"] == self.worker_id:
-            self.server.hdel(self.inflight_key, key)
+        with self.redis_calls():
+            payload = self.server.hget(self.inflight_key, key)
+            if payload and json.loads(payload)["worker"] == self.worker_id:
+                self.server.hdel(self.inflight_key, key)
 
     def take_over_dead_workers(self) -> None:
         dead: set[str] = set()
@@ -157,9 +174,13 @@ class RedisWorker:
                 self.server.delete(key)
 
     def spider_idle(self, spider) -> None:
-        self.take_over_dead_workers()
         queue_key = self.crawler.settings.get("SCHEDULER_QUEUE_KEY", "").replace("%(spider)s", spider.name)
-        busy = self.server.hlen(self.inflight_key) or queue_length(self.server, queue_key)
+        busy = 0
+        with self.redis_calls():
+            self.take_over_dead_workers()
+            busy = self.server.hlen(self.inflight_key) or queue_length(self.server, queue_key)
+        if self.crawler.stats.get_value(STOPPED_STAT):
+            return  # Redis is gone: nothing to wait for
         now = time.monotonic()
         if busy:
             self.idle_since = None
@@ -171,7 +192,10 @@ class RedisWorker:
     def spider_closed(self, spider) -> None:
         if self.loop and self.loop.running:
             self.loop.stop()
-        self.server.delete(f"{PREFIX}:worker:{self.worker_id}")
+        try:
+            self.server.delete(f"{PREFIX}:worker:{self.worker_id}")
+        except RunError:
+            logger.debug("Redis gone at close: the heartbeat key expires by itself")
 
 
 def _entry_url(request: Request | None) -> str:

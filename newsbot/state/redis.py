@@ -19,11 +19,17 @@ WORKER_ID = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 """This crawl process among the workers: its heartbeat key, its in-flight requests, its post claims."""
 
 
-def connect(url: str):
-    """A client for the Redis at ``url`` (the ``redis`` package is the optional ``redis`` extra)."""
-    import redis
+SOCKET_TIMEOUT = 30
+"""Seconds a Redis call may wait (scrapy-redis's own default): a hung server stops the run, not freezes it."""
 
-    return redis.Redis.from_url(url, decode_responses=True)
+
+def connect(url: str):
+    """A client for the Redis at ``url`` whose loss raises :class:`~newsbot.state.redis_client.RedisLost`
+    (the ``redis`` package is the optional ``redis`` extra)."""
+    from newsbot.state.redis_client import Client
+
+    return Client.from_url(url, decode_responses=True, socket_timeout=SOCKET_TIMEOUT,
+                           socket_connect_timeout=SOCKET_TIMEOUT)
 
 
 class RedisStateStore(StateStore):
