@@ -132,6 +132,8 @@ def _finish(settings: ProjectSettings, reports: list[SourceReport], started: dat
         print(format_table(reports))
         if published is not None:
             print(f"publish ({published.mode}): {'ok' if published.ok else 'FAILED'}: {published.message}")
+            if not published.ok and not log_on_stderr(settings):  # else the log just said it
+                print(f"newsbot: publish ({published.mode}) failed: {published.message}", file=sys.stderr)
         write_json(os.path.join(os.path.dirname(path), "last-run.json"), reports, status, published)
         run_id, ended = new_run_id(), utcnow()
         history.record_run(run_id, reports, started, ended, status)

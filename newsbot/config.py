@@ -352,6 +352,7 @@ RULES: dict[str, Rule] = {
     "NEWSBOT_PUBLISH": publish_step(),
     "NEWSBOT_PUBLISH_REMOTE": text(),
     "NEWSBOT_PUBLISH_BRANCH": text(),
+    "NEWSBOT_PUBLISH_TIMEOUT": number(minimum=0, exclusive=True),
     "NEWSBOT_INCLUDE": patterns(),
     "NEWSBOT_EXCLUDE": patterns(),
     "NEWSBOT_STORIES": boolean(),

@@ -90,6 +90,9 @@ NEWSBOT_PUBLISH = "none"
 NEWSBOT_PUBLISH_REMOTE = ""
 # ... this branch of it (empty = the name of the branch checked out in NEWSBOT_OUTPUT).
 NEWSBOT_PUBLISH_BRANCH = ""
+# Seconds a publish command may run; then it and every process it started are killed and the
+# run exits 1 (cron must never wait on a hung upload).
+NEWSBOT_PUBLISH_TIMEOUT = 300
 # Post only articles whose title or text matches one of these patterns (empty = every article),
 # and none matching NEWSBOT_EXCLUDE. A pattern is a keyword (whole word at Latin letters, inside
 # words for Hangul) or a /regular expression/, case-insensitive; a list, or text with commas

@@ -190,6 +190,32 @@ def test_a_publish_command_gets_the_files_on_stdin_and_a_failing_one_gets_them_a
     assert publish["ok"] and publish["exit_status"] == 0 and publish["output_tail"] == ["sent"]
 
 
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+def test_a_publish_command_that_hangs_is_killed_with_what_it_started_and_the_run_exits_1(tmp_path, changing_site):
+    site = tmp_path / "site"
+    changing_site.add(*FIRST_RUN)
+    sleeper = tmp_path / "sleeper.pid"
+    # The upload never ends, and the process holding its output open is not the one newsbot started.
+    hung = f"NEWSBOT_PUBLISH=sh -c 'echo uploading; sleep 100000 & echo $! > \"{sleeper}\"; wait'"
+    result = crawl(site, f"{changing_site.url}/feed.xml", "-s", hung, "-s", "NEWSBOT_PUBLISH_TIMEOUT=1")
+    assert result.returncode == 1, result.stderr[-3000:]
+    message = "sh still running after 1 s (NEWSBOT_PUBLISH_TIMEOUT), killed; the same files are given again on the next run"
+    assert result.stderr == f"newsbot: publish (command) failed: {message}\n"
+    assert f"publish (command): FAILED: {message}" in result.stdout
+    report = json.loads((site / ".newsbot" / "last-run.json").read_text())
+    assert report["exit_status"] == 1
+    assert not report["publish"]["ok"] and report["publish"]["output_tail"] == ["uploading"]
+    assert not _running(int(sleeper.read_text()))
+    assert (site / ".newsbot" / "publish-pending.jsonl").exists()  # given again next time
+
+
 @pytest.mark.parametrize("settings, message", [
     (["NEWSBOT_PUBLISH=git"], "is not in a git work tree"),
     (["NEWSBOT_PUBLISH=no-such-program-for-newsbot --flag"], "no program 'no-such-program-for-newsbot' on the PATH"),

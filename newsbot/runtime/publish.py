@@ -21,6 +21,7 @@ import json
 import logging
 import os
 import shlex
+import signal
 import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -39,6 +40,11 @@ logger = logging.getLogger(__name__)
 JOURNAL_NAME = "publish-pending.jsonl"
 TAIL_LINES = 5
 GIT_TIMEOUT = 300
+"""Seconds one git call may take."""
+COMMAND_TIMEOUT = 300.0
+"""Seconds a publish command may take when ``NEWSBOT_PUBLISH_TIMEOUT`` is not set."""
+KILL_GRACE = 5
+"""Seconds to read what a killed command had written."""
 
 
 class _Settings(Protocol):
@@ -111,7 +117,8 @@ def publish(settings: _Settings, history: RunHistory) -> PublishOutcome | None:
     if mode == "git":
         outcome = _publish_git(settings, history, output, entries, files)
     elif files:
-        outcome = _publish_command(settings.get("NEWSBOT_PUBLISH"), output, files)
+        timeout = float(settings.get("NEWSBOT_PUBLISH_TIMEOUT") or COMMAND_TIMEOUT)
+        outcome = _publish_command(settings.get("NEWSBOT_PUBLISH"), output, files, timeout)
     else:
         outcome = PublishOutcome(mode, message="no new or updated post")
     if outcome.ok and entries:
@@ -120,11 +127,15 @@ def publish(settings: _Settings, history: RunHistory) -> PublishOutcome | None:
     return outcome
 
 
-def _publish_command(command: str, output: str, files: list[str]) -> PublishOutcome:
+def _publish_command(command: str, output: str, files: list[str], timeout: float) -> PublishOutcome:
     argv = shlex.split(command)
     try:
-        result = subprocess.run(argv, cwd=output, input="".join(f"{name}\n" for name in files), text=True,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        result = run_killing_group(argv, output, timeout, "".join(f"{name}\n" for name in files), subprocess.STDOUT)
+    except subprocess.TimeoutExpired as expired:
+        tail = (expired.output or "").splitlines()[-TAIL_LINES:]
+        return PublishOutcome("command", ok=False, files=files, output_tail=tail,
+                              message=f"{argv[0]} still running after {timeout:g} s (NEWSBOT_PUBLISH_TIMEOUT), "
+                                      "killed; the same files are given again on the next run")
     except OSError as error:
         return PublishOutcome("command", ok=False, message=f"cannot run {argv[0]}: {error}", files=files)
     tail = result.stdout.splitlines()[-TAIL_LINES:]
@@ -135,12 +146,35 @@ def _publish_command(command: str, output: str, files: list[str]) -> PublishOutc
     )
 
 
+def run_killing_group(argv: list[str], directory: str, timeout: float, stdin: str = "", stderr: int = subprocess.PIPE,
+                      env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """``argv``'s exit status and output; past ``timeout`` it is killed with every process it started
+    (an ``sh -c`` pipeline, git's ssh), which would otherwise hold its output open and keep the run
+    waiting: :class:`subprocess.TimeoutExpired` with the standard output read so far."""
+    process = subprocess.Popen(argv, cwd=directory, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=stderr, text=True, env=env, start_new_session=True)
+    try:
+        out, err = process.communicate(stdin, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)  # not yet reaped, so the group exists
+        try:
+            out, err = process.communicate(timeout=KILL_GRACE)
+        except subprocess.TimeoutExpired:  # a process that left the group still holds the output open
+            process.wait()
+            out = ""
+        raise subprocess.TimeoutExpired(argv, timeout, output=out) from None
+    except BaseException:  # Ctrl-C: in its own session, the command is out of the terminal's reach
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        raise
+    return subprocess.CompletedProcess(argv, process.returncode, out, err)
+
+
 def _git(directory: str, *arguments: str) -> subprocess.CompletedProcess:
     """git's answer; a hung remote or a vanished directory is a failed answer, not an exception."""
     command = ["git", *arguments]
     try:
-        return subprocess.run(command, cwd=directory, capture_output=True, text=True, timeout=GIT_TIMEOUT,
-                              env={**os.environ, "GIT_TERMINAL_PROMPT": "0"})
+        return run_killing_group(command, directory, GIT_TIMEOUT, env={**os.environ, "GIT_TERMINAL_PROMPT": "0"})
     except subprocess.TimeoutExpired:
         return subprocess.CompletedProcess(command, -1, "", f"fatal: git {arguments[0]} took over {GIT_TIMEOUT} s")
     except OSError as error:
