@@ -24,11 +24,12 @@ NEWSBOT_BRAND = "koreablockchain"
 NEWSBOT_SITE_URL = "https://newsdao.kr"
 NEWSBOT_BRAND_IMAGE = "/assets/img/newsdao_breakingnews.jpg"
 # Post templates; ``{brand}``, ``{site_url}``, ``{image}``, ``{source}``, ``{source_url}``
-# and ``{title}`` are filled in (values are HTML-escaped where they land in HTML).
-NEWSBOT_FEATURE_HEADING = "## {brand} 실시간 뉴스 속보입니다."
-NEWSBOT_IMAGE_PARAGRAPH = '<p><img src="{image}" alt="{brand} 속보" /></p>'
-NEWSBOT_ATTRIBUTION = '<p>원문: <a href="{source_url}">{source}</a></p>'
-NEWSBOT_FOOTER = '실시간 뉴스 속보는, <a href="{site_url}" rel="dofollow">{site_url}</a>'
+# and ``{title}`` are filled in (values are HTML-escaped where they land in HTML). None: in the
+# post's language (newsbot/compose/texts.py: the seed's Korean for Korean posts, English for others).
+NEWSBOT_FEATURE_HEADING = None
+NEWSBOT_IMAGE_PARAGRAPH = None
+NEWSBOT_ATTRIBUTION = None
+NEWSBOT_FOOTER = None
 # Appended to the excerpt of Korean posts (empty to leave it out).
 NEWSBOT_SUMMARY_NOTE = "*이 요약문은 150자로 요약되었습니다."
 # Longest excerpt, in characters (spaces included).
@@ -39,8 +40,8 @@ NEWSBOT_MIN_BODY_CHARS = 80
 # never more than 600 characters), "full" (the whole article: only with a licence to republish it) or
 # "rewrite" (a model's rewrite in the seed's shape, checked against the article; a brief when it fails).
 NEWSBOT_BODY = "brief"
-# Heading over the brief's key sentences, and of the rewrite's key-points table.
-NEWSBOT_KEY_POINTS_HEADING = "주요 내용"
+# Heading over the brief's key sentences, and of the rewrite's key-points table (None: in the post's language).
+NEWSBOT_KEY_POINTS_HEADING = None
 # rewrite: base URL of any OpenAI-compatible server (Ollama: http://localhost:11434/v1; empty: OpenAI's).
 NEWSBOT_LLM_URL = ""
 # rewrite: the model name the server knows (required for rewrite), e.g. "gpt-4o-mini" or "qwen2.5:7b".

@@ -17,7 +17,12 @@ from newsbot.fragments import parse_fragment
 from newsbot.text import LETTER, normalize_space, plain_text
 
 ELLIPSIS = "…"
-_SENTENCE_END = re.compile(r"(?<=[.!?。！？])[\"'”’»)\]]*\s+(?=[\"'“‘«(\[]?[A-Z0-9À-ÖØ-Þ\u0400-\u042f\u0600-\u06ff\u4e00-\u9fff])")
+# The closing quotes and brackets after final punctuation belong to the sentence (group 1).
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？])([\"'”’“»)\]]*)\s+(?=[\"'“‘«„(\[]?[A-Z0-9À-ÖØ-Þ\u0400-\u042f\u0600-\u06ff\u4e00-\u9fff])")
+# A quotation or bracket closed within its paragraph ("…", “…”, „…“, «…», (…)): a sentence goes on to its end.
+_WESTERN_QUOTATION = re.compile(r"“[^“”\n]*”|„[^„“”\n]*[“”]|«[^«»\n]*»|\"[^\"\n]*\"|\([^()\n]*\)")
+# Where a quotation opens and what closes it, for cutting text short outside any quotation.
+_QUOTE_CLOSERS = {"“": "”", "„": "“", "«": "»", '"': '"'}
 _ABBREVIATION = re.compile(
     r"\b(?:Mr|Mrs|Ms|Dr|Prof|Sr|Jr|St|Gen|Gov|Sen|Rep|Lt|Col|Sgt|Capt|Inc|Ltd|Co|Corp|No|vs|etc|U\.S|U\.K|U\.N|E\.U|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|[A-Z])\.$"
 )
@@ -87,11 +92,16 @@ def _split_korean(paragraph: str) -> list[str]:
 
 
 def _split_western(paragraph: str) -> list[str]:
+    """Split after final punctuation (and its closing quotes) before a capital, but not after an
+    abbreviation nor inside a quotation that closes in the paragraph: ``"We won. They lost," he said.``
+    is one sentence."""
+    quoted = [match.span() for match in _WESTERN_QUOTATION.finditer(paragraph)]
     pieces: list[str] = []
     start = 0
     for match in _SENTENCE_END.finditer(paragraph):
-        candidate = paragraph[start : match.start()].strip()
-        if _ABBREVIATION.search(candidate):
+        end = match.end(1)
+        candidate = paragraph[start:end].strip()
+        if _ABBREVIATION.search(paragraph[start : match.start()]) or any(left < end < right for left, right in quoted):
             continue
         pieces.append(candidate)
         start = match.end()
@@ -242,10 +252,51 @@ def summarize(body_text: str, max_length: int = 150, language: str = "") -> str:
 
 
 def shorten(text: str, max_length: int) -> str:
-    """``text`` cut at a word boundary with an ellipsis so the result fits ``max_length``."""
+    """``text`` cut at a word boundary with an ellipsis so the result fits ``max_length``.
+
+    Not inside a quotation: the cut goes before a quotation it would leave open, unless that leaves
+    less than a third of the room; then the quotation is closed after the ellipsis (``“We will…”``).
+    """
     if len(text) <= max_length:
         return text
-    cut = text[: max_length - len(ELLIPSIS)]
+    cut = _cut_at_word(text, max_length - len(ELLIPSIS))
+    opened = _open_quotation(cut)
+    if opened is None:
+        return cut + ELLIPSIS
+    before = cut[:opened].rstrip(" ,;:·-")
+    if len(before) >= max_length // 3:
+        return before + ELLIPSIS
+    closer = _QUOTE_CLOSERS[cut[opened]]
+    return _cut_at_word(text, max_length - len(ELLIPSIS) - len(closer)) + ELLIPSIS + closer
+
+
+def _cut_at_word(text: str, length: int) -> str:
+    cut = text[:length]
     if " " in cut:
         cut = cut.rsplit(" ", 1)[0]
-    return cut.rstrip(" ,;:·-") + ELLIPSIS
+    return cut.rstrip(" ,;:·-")
+
+
+def _open_quotation(text: str) -> int | None:
+    """Where a quotation opens in ``text`` that does not close in it; None when every one closes."""
+    position = 0
+    while True:
+        opener = next((index for index in range(position, len(text)) if text[index] in _QUOTE_CLOSERS), None)
+        if opener is None:
+            return None
+        closer = text.find(_QUOTE_CLOSERS[text[opener]], opener + 1)
+        if closer < 0:
+            return opener
+        position = closer + 1
+
+
+def whole_sentences(text: str, max_length: int, language: str = "") -> str:
+    """The first sentences of ``text`` that fit ``max_length`` together; else the first one shortened."""
+    if len(text) <= max_length:
+        return text
+    kept: list[str] = []
+    for sentence in split_sentences(text, language):
+        if len(" ".join([*kept, sentence])) > max_length:
+            break
+        kept.append(sentence)
+    return " ".join(kept) if kept else shorten(text, max_length)

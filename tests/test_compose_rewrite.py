@@ -247,7 +247,7 @@ def test_page_that_tells_the_model_to_add_a_script_stays_data_and_its_script_sta
     assert user.startswith(ARTICLE_START + "\n") and user.endswith("\n" + ARTICLE_END)
     assert user.count(ARTICLE_END) == 1 and user.count(ARTICLE_START) == 1
     assert server.requests[0]["messages"][0]["content"] == system_prompt("ko")
-    body = render_rewrite(reply.rewrite, "주요 내용")
+    body = render_rewrite(reply.rewrite, "주요 내용", "내용")
     assert "<script" not in body and "&lt;script&gt;alert(document.cookie)&lt;/script&gt;" in body
 
 

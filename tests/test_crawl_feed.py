@@ -6,6 +6,8 @@ import re
 from datetime import datetime
 
 from conftest import manifest, read_post, run_crawl
+from newsbot.compose.texts import post_texts
+from newsbot.extract.korean import HANGUL
 
 SEED_KEYS = ["title", "categories", "excerpt", "feature_text", "image"]
 
@@ -27,14 +29,16 @@ def test_crawl_writes_one_valid_post_per_real_article(tmp_path, served):
         assert isinstance(matter["title"], str) and matter["title"]
         assert matter["categories"][0] == "News" and all(isinstance(c, str) for c in matter["categories"])
         assert isinstance(matter["excerpt"], str) and matter["excerpt"]
-        assert matter["feature_text"].startswith("## koreablockchain 실시간 뉴스 속보입니다.\n")
+        # The texts around a post follow its language: the seed's Korean, English on every other post.
+        texts = post_texts("ko" if HANGUL.search(matter["title"]) else "en")
+        assert matter["feature_text"].startswith(texts["feature_heading"].format(brand="koreablockchain") + "\n")
         assert isinstance(matter["image"], str) and matter["image"]
         assert isinstance(matter["date"], datetime) and matter["date"].utcoffset() is not None
         assert post.name.startswith(matter["date"].strftime("%Y-%m-%d"))
         assert "<script" not in body.lower() and "<iframe" not in body.lower()
         paragraphs = (re.sub(r"<[^>]+>", "", paragraph) for paragraph in re.findall(r"<p>(.*?)</p>", body, re.S))
         assert any(len(text.strip()) >= 20 for text in paragraphs), post.name  # an article, not a stub
-        assert body.rstrip().endswith('실시간 뉴스 속보는, <a href="https://newsdao.kr" rel="dofollow">https://newsdao.kr</a>')
+        assert body.rstrip().endswith(texts["footer"].format(site_url="https://newsdao.kr"))
         by_title[" ".join(matter["title"].split())] = matter
     for entry in expected:
         if entry["title"]:

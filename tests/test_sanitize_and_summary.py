@@ -11,7 +11,7 @@ import pytest
 from conftest import PAGES, manifest
 from newsbot import extract_article
 from newsbot.sanitize import sanitize_html
-from newsbot.summarize import article_paragraphs, split_sentences, summarize, words
+from newsbot.summarize import article_paragraphs, shorten, split_sentences, summarize, words
 from newsbot.text import plain_text
 
 HOSTILE = """
@@ -101,6 +101,63 @@ KOREAN_SPLITS = [
 @pytest.mark.parametrize(("paragraph", "sentences"), KOREAN_SPLITS)
 def test_korean_sentences_end_at_final_punctuation_outside_quotations_the_sentence_continues_after(paragraph, sentences):
     assert split_sentences(paragraph, "ko") == sentences
+
+
+# Paragraphs of the saved pages (Daily Maverick, Free Beacon, tagesschau): a quotation is never cut.
+WESTERN_SPLITS = [
+    (  # a quotation of two sentences, then who said it: one sentence
+        "“These are the facts: starvation is here. Humanitarian aid is being used as a weapon of war,” Hijazi said.",
+        ["“These are the facts: starvation is here. Humanitarian aid is being used as a weapon of war,” Hijazi said."],
+    ),
+    (  # the closing quote after the full stop stays with its sentence
+        'Tester criticized a federal bailout of the bank and pledged to hold bank executives and regulators "accountable." '
+        "But the same day, Tester attended a fundraiser in Palo Alto, Calif., organized by a lawyer for the firm.",
+        ['Tester criticized a federal bailout of the bank and pledged to hold bank executives and regulators "accountable."',
+         "But the same day, Tester attended a fundraiser in Palo Alto, Calif., organized by a lawyer for the firm."],
+    ),
+    (  # a quotation closing the paragraph is one sentence, straight quotes or German ones
+        'Der Trierer Politikwissenschaftler Uwe Jun stellt dem Ausschuss insgesamt ein gutes Zeugnis aus. "Die Gespräche '
+        'waren häufig von Sachlichkeit geprägt. Es war vergleichsweise wenig parteipolitische Polemik erkennbar."',
+        ["Der Trierer Politikwissenschaftler Uwe Jun stellt dem Ausschuss insgesamt ein gutes Zeugnis aus.",
+         '"Die Gespräche waren häufig von Sachlichkeit geprägt. Es war vergleichsweise wenig parteipolitische Polemik erkennbar."'],
+    ),
+    (
+        "„Wir sind ganz schön abgeschnitten. Alles ist digital.“ Das sagt er im Gespräch.",
+        ["„Wir sind ganz schön abgeschnitten. Alles ist digital.“", "Das sagt er im Gespräch."],
+    ),
+    (  # a photo credit in brackets is not split into a sentence of its own
+        "Zane Dangor at the ICJ on Monday, 28 April 2025. (Photo: Frank van Beek / UN Photo/ICJ-CIJ. Courtesy of the ICJ)",
+        ["Zane Dangor at the ICJ on Monday, 28 April 2025.", "(Photo: Frank van Beek / UN Photo/ICJ-CIJ. Courtesy of the ICJ)"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("paragraph", "sentences"), WESTERN_SPLITS)
+def test_sentences_of_other_languages_never_end_inside_a_quotation(paragraph, sentences):
+    assert split_sentences(paragraph, "en") == sentences
+
+
+@pytest.mark.parametrize(("text", "length", "shortened"), [
+    ('He said the plan was "a disaster for everyone involved in it" and left.', 40, "He said the plan was…"),
+    ('He said "a disaster for everyone involved in it" and left.', 40, 'He said "a disaster for everyone…"'),
+    ("“We will win this war and then we will go home,” he said.", 30, "“We will win this war and…”"),
+    ("Plain words that are too long for the room here.", 30, "Plain words that are too…"),
+])
+def test_a_shortened_text_leaves_no_quotation_open(text, length, shortened):
+    assert shorten(text, length) == shortened
+    assert len(shortened) <= length
+
+
+def test_a_summary_cut_to_the_copy_limit_keeps_whole_sentences_with_their_quotes():
+    from newsbot.compose.brief import copy_limit, fit_copy_limit
+
+    summary = 'He pledged to act "now." The vote is on Monday.'
+    article = summary + " Other words the post does not copy at all, none."
+    assert len('He pledged to act "now."') <= copy_limit(article) < len(summary)
+    assert fit_copy_limit("Title", summary, [], article) == ('He pledged to act "now."', [])
+    quoted = '"We will win. They will lose," he said. The vote is on Monday.'
+    article = quoted + " Other words the post does not copy at all, none of them here."
+    assert fit_copy_limit("Title", quoted, [], article) == ('"We will win. They will lose," he said.', [])
 
 
 def test_korean_summary_needs_no_tokenizer_and_compares_words_without_their_particles():

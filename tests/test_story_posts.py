@@ -236,10 +236,10 @@ def test_the_attribution_links_every_source_and_the_front_matter_lists_them():
     assert matter["sources"] == item["sources"]
     assert matter["source_url"] == "https://a.example/1"
     assert matter["last_modified_at"] == datetime(2025, 5, 15, 9, tzinfo=timezone.utc)
-    assert ('<p>원문: <a href="https://a.example/1">A &amp; Co</a></p>\n'
-            '<p>원문: <a href="https://b.example/2?x=1&amp;y=&#123;2&#125;">B</a></p>') in text
+    assert ('<p>Source: <a href="https://a.example/1">A &amp; Co</a></p>\n'
+            '<p>Source: <a href="https://b.example/2?x=1&amp;y=&#123;2&#125;">B</a></p>') in text
     single = render_post({**item, "sources": [], "last_modified_at": ""}, PostTemplate())
-    assert '<p>원문: <a href="https://a.example/1">A &amp; Co</a></p>' in single
+    assert '<p>Source: <a href="https://a.example/1">A &amp; Co</a></p>' in single
     assert "sources:" not in single and "last_modified_at" not in single
 
 

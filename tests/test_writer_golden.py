@@ -161,3 +161,41 @@ def test_story_post_with_no_summary_has_one_front_matter_that_parses():
     matter = yaml.safe_load(matter_text)
     assert matter["sources"] == [{"name": "AP News", "url": adapter_dict["url"]}]
     assert matter["feature_text"].strip() == matter["feature_text"].split("\n")[0].strip()
+
+
+def test_texts_around_a_post_follow_its_language_unless_the_user_set_them():
+    from scrapy.settings import Settings
+
+    from newsbot.extract.korean import HANGUL
+
+    for template in (PostTemplate(), PostTemplate.from_settings(Settings(_project_settings()))):
+        english = render_post(CASES["liquid-and-markdown"], template)
+        assert not HANGUL.search(english), english  # no 주요 내용, 원문, 속보 on an English post
+        assert "<h2>Key points</h2>" in english and '<p>Source: <a href="https://apnews.com/article/liquid-1">' in english
+        korean = render_post(CASES["yaml-breakers"], template)
+        assert "<h2>주요 내용</h2>" in korean and "<p>원문: <a " in korean and "실시간 뉴스 속보는, " in korean
+    assert PostTemplate().text("key_points_heading", "de") == "Key points"  # English for every other language
+    chosen = PostTemplate.from_settings(Settings({
+        **_project_settings(), "NEWSBOT_KEY_POINTS_HEADING": "요점", "NEWSBOT_FOOTER": "More: {site_url}",
+    }))
+    for name in ("liquid-and-markdown", "yaml-breakers"):  # what the user set goes on every post
+        post = render_post(CASES[name], chosen)
+        assert "<h2>요점</h2>" in post and post.endswith("More: https://newsdao.kr\n")
+
+
+def test_an_english_rewrite_has_english_table_headings():
+    from newsbot.compose import compose_body
+
+    rewrite = {"title": "Title", "summary": "Summary.", "sections": [{"heading": "What happened", "paragraphs": ["Text."]}],
+               "key_points": [{"label": "When", "text": "Today"}], "closing": "End."}
+    item = {**dict(ItemAdapter(CASES["liquid-and-markdown"])), "rewrite": rewrite}
+    body = compose_body(item, PostTemplate(body_mode="rewrite", post_language="en")).html
+    assert "<b>Key points</b>" in body and "<b>Details</b>" in body
+    korean = compose_body(item, PostTemplate(body_mode="rewrite")).html
+    assert "<b>주요 내용</b>" in korean and "<b>내용</b>" in korean
+
+
+def _project_settings() -> dict:
+    import newsbot.settings
+
+    return {name: getattr(newsbot.settings, name) for name in dir(newsbot.settings) if name.isupper()}

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 from newsbot.compose.brief import article_text, brief_cut, render_brief
 from newsbot.compose.full import render_full
+from newsbot.compose.texts import post_texts
+from newsbot.summarize import whole_sentences
 from newsbot.text import plain_text
 
 if TYPE_CHECKING:
@@ -47,16 +49,18 @@ def compose_body(item: object, template: PostTemplate) -> Body:
         return Body(render_full(adapter), title, excerpt, language, "full")
     rewrite = adapter.get("rewrite")
     if template.body_mode == "rewrite" and rewrite:
-        from newsbot.compose.rewrite import cut_on_sentence, render_rewrite
+        from newsbot.compose.rewrite import render_rewrite
 
         return Body(
-            render_rewrite(rewrite, template.key_points_heading),
+            render_rewrite(rewrite, template.text("key_points_heading", template.post_language),
+                           post_texts(template.post_language)["key_points_detail"]),
             plain_text(rewrite["title"]),
-            cut_on_sentence(plain_text(rewrite["summary"]), template.excerpt_length),
+            whole_sentences(plain_text(rewrite["summary"]), template.excerpt_length, template.post_language),
             template.post_language,
             "rewrite",
         )
     summary, key_sentences = brief_cut(
         title, excerpt, list(adapter.get("key_sentences") or []), article_text(adapter), adapter.get("brief")
     )
-    return Body(render_brief(title, summary, key_sentences, template.key_points_heading), title, summary, language, "brief")
+    heading = template.text("key_points_heading", language)
+    return Body(render_brief(title, summary, key_sentences, heading), title, summary, language, "brief")

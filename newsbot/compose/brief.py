@@ -13,7 +13,7 @@ import html
 import re
 from typing import TYPE_CHECKING
 
-from newsbot.summarize import pick_sentences, ranked_sentences, shorten, summarize
+from newsbot.summarize import pick_sentences, ranked_sentences, shorten, split_sentences, summarize
 from newsbot.text import digest, plain_text
 
 if TYPE_CHECKING:  # itemadapter imports Scrapy: not in the workers
@@ -27,7 +27,6 @@ MAX_KEY_SENTENCES = 5
 KEY_SENTENCE_MAX_CHARS = 300
 """A longer sentence makes a poor list item; it is passed over."""
 _SPACE = re.compile(r"\s+")
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?。！？…])[\"'”’»)\]]*\s+")
 
 
 def _normalized(text: str) -> str:
@@ -118,7 +117,7 @@ def fit_copy_limit(title: str, summary: str, key_sentences: list[str], text: str
     while keys and copied() > limit:
         keys.pop()
     while summary and copied() > limit:
-        sentences = _SENTENCE_BREAK.split(summary)
+        sentences = split_sentences(summary)  # whole sentences, quotations and their closing marks kept
         if len(sentences) > 1:
             summary = " ".join(sentences[:-1])
         else:

@@ -23,7 +23,6 @@ import html
 import json
 import logging
 import os
-import re
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -51,7 +50,6 @@ MAX_PARAGRAPHS = 6
 MAX_KEY_POINTS = 8
 MAX_ARTICLE_CHARS = 12000
 """The article text sent to the model is cut here (a wire article is 1,000-3,000 characters)."""
-_SENTENCE_END = re.compile(r"(?<=[.!?。！？…])[\"'”’»)\]]*(?=\s)")
 
 
 class RewriteFailed(Exception):
@@ -152,15 +150,17 @@ def _text(value: str) -> str:
 _TABLE_ATTRIBUTES = {**ALLOWED_ATTRIBUTES, "table": {"style", "border"}, "td": {"style"}}
 
 
-def render_rewrite(rewrite: dict, key_points_heading: str) -> str:
-    """The rewrite in the seed's shape; every model string escaped, the whole through nh3 as well."""
+def render_rewrite(rewrite: dict, key_points_heading: str, detail_heading: str) -> str:
+    """The rewrite in the seed's shape; every model string escaped, the whole through nh3 as well.
+
+    The key-points table's two headings: ``key_points_heading`` and ``detail_heading``."""
     parts = []
     for section in rewrite["sections"]:
         parts.append(f"<h2>{_text(section['heading'])}</h2>")
         parts += [f"<p>{_text(paragraph)}</p>" for paragraph in section["paragraphs"]]
     rows = [
         '<tr>\n<td style="text-align: center; width: 30%;"><b>{}</b></td>\n'
-        '<td style="text-align: center; width: 70%;"><b>{}</b></td>\n</tr>'.format(_text(key_points_heading), "내용")
+        '<td style="text-align: center; width: 70%;"><b>{}</b></td>\n</tr>'.format(_text(key_points_heading), _text(detail_heading))
     ]
     rows += [
         '<tr>\n<td style="text-align: center;"><b>{}</b></td>\n<td style="text-align: center;">{}</td>\n</tr>'.format(
@@ -178,18 +178,6 @@ def render_rewrite(rewrite: dict, key_points_heading: str) -> str:
         url_schemes=set(URL_SCHEMES),
         strip_comments=True,
     )
-
-
-def cut_on_sentence(text: str, max_length: int) -> str:
-    """The longest run of whole sentences of ``text`` that fits ``max_length``; else its words, shortened."""
-    if len(text) <= max_length:
-        return text
-    ends = [match.end() for match in _SENTENCE_END.finditer(text) if match.end() <= max_length]
-    if ends:
-        return text[: ends[-1]].strip()
-    from newsbot.summarize import shorten
-
-    return shorten(text, max_length)
 
 
 def cache_key(text: str, model: str) -> str:

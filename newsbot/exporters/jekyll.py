@@ -21,6 +21,7 @@ from scrapy.exporters import BaseItemExporter
 from scrapy.settings import BaseSettings
 
 from newsbot.compose import Body, compose_body
+from newsbot.compose.texts import post_texts
 from newsbot.extract.dates import parse_date, zone
 from newsbot.state import url_key
 from newsbot.text import escape_liquid, plain_text
@@ -32,19 +33,22 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}()<>#+!|])")
 
 @dataclass(frozen=True)
 class PostTemplate:
-    """The brand and the fixed texts around every post (``NEWSBOT_*`` settings)."""
+    """The brand and the fixed texts around every post (``NEWSBOT_*`` settings).
+
+    A text left None (the settings' default) follows the post's language: :meth:`text`.
+    """
 
     brand: str = "koreablockchain"
     site_url: str = "https://newsdao.kr"
     brand_image: str = "/assets/img/newsdao_breakingnews.jpg"
-    feature_heading: str = "## {brand} 실시간 뉴스 속보입니다."
-    image_paragraph: str = '<p><img src="{image}" alt="{brand} 속보" /></p>'
-    attribution: str = '<p>원문: <a href="{source_url}">{source}</a></p>'
-    footer: str = '실시간 뉴스 속보는, <a href="{site_url}" rel="dofollow">{site_url}</a>'
+    feature_heading: str | None = None
+    image_paragraph: str | None = None
+    attribution: str | None = None
+    footer: str | None = None
     summary_note: str = "*이 요약문은 150자로 요약되었습니다."
     body_mode: str = "brief"
     """``NEWSBOT_BODY``: ``brief``, ``full`` or ``rewrite`` (see :mod:`newsbot.compose`)."""
-    key_points_heading: str = "주요 내용"
+    key_points_heading: str | None = None
     excerpt_length: int = 150
     post_language: str = "ko"
     """Language of rewritten posts (``NEWSBOT_POST_LANGUAGE``)."""
@@ -66,6 +70,12 @@ class PostTemplate:
             excerpt_length=settings.getint("NEWSBOT_EXCERPT_LENGTH", defaults.excerpt_length),
             post_language=settings.get("NEWSBOT_POST_LANGUAGE", defaults.post_language),
         )
+
+    def text(self, name: str, language: str) -> str:
+        """The template ``name`` (``feature_heading``, ``footer``...) for a post in ``language``: the
+        user's when set, else the language's own."""
+        value = getattr(self, name)
+        return value if value is not None else post_texts(language)[name]
 
 
 class _FrontMatterDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
@@ -147,7 +157,7 @@ def front_matter(item: ItemAdapter, template: PostTemplate, body: Body) -> dict:
     excerpt = body.excerpt
     if template.summary_note and body.language == "ko":
         excerpt = f"{excerpt}  {plain_text(template.summary_note)}".strip()
-    heading = template.feature_heading.format(brand=plain_text(template.brand))
+    heading = template.text("feature_heading", body.language).format(brand=plain_text(template.brand))
     matter = {
         "title": body.title,
         "categories": [plain_text(category) for category in item.get("categories") or ["News"] if plain_text(category)],
@@ -180,14 +190,12 @@ def _source_entries(item: ItemAdapter) -> list[tuple[str, str]]:
     return list(dict.fromkeys(entries))
 
 
-def attribution(item: ItemAdapter, template: PostTemplate, values: dict[str, str]) -> str:
-    """``NEWSBOT_ATTRIBUTION`` once for every source of the post (one for a single article)."""
+def attribution(item: ItemAdapter, line: str, values: dict[str, str]) -> str:
+    """``line`` (``NEWSBOT_ATTRIBUTION``) once for every source of the post (one for a single article)."""
     lines = []
     for name, url in _source_entries(item):
         escaped_url = escape_liquid(html.escape(url))
-        lines.append(
-            template.attribution.format(**{**values, "source": escape_liquid(html.escape(name or url)), "source_url": escaped_url})
-        )
+        lines.append(line.format(**{**values, "source": escape_liquid(html.escape(name or url)), "source_url": escaped_url}))
     return "\n".join(lines)
 
 
@@ -211,12 +219,12 @@ def render_post(item: object, template: PostTemplate) -> str:
         yaml_text.rstrip("\n"),
         "---",
         "",
-        template.image_paragraph.format(**values),
+        template.text("image_paragraph", body.language).format(**values),
         "",
         escape_liquid(body.html),
         "",
-        attribution(adapter, template, values),
-        template.footer.format(**values),
+        attribution(adapter, template.text("attribution", body.language), values),
+        template.text("footer", body.language).format(**values),
         "",
     ]
     return "\n".join(parts)
