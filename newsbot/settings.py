@@ -173,11 +173,10 @@ EXTENSIONS = {
     "newsbot.runtime.progress.ProgressLine": 500,
     "newsbot.runtime.distributed.RedisWorker": 600,
     "newsbot.runtime.publish.PublishJournal": 700,
-    # A scheduled crawl opens no control ports (and skips loading aiohttp for them).
-    "scrapy.extensions.telnet.TelnetConsole": None,
-    "scrapy.extensions.remote_control.RemoteControl": None,
 }
-ADDONS = {"newsbot.runtime.distributed.RedisAddon": 0}
+# A scheduled crawl opens no control ports: NoControlPortsAddon takes Scrapy's telnet console and
+# remote control out of its extensions without importing them (the remote control imports aiohttp).
+ADDONS = {"newsbot.runtime.distributed.RedisAddon": 0, "newsbot.runtime.control.NoControlPortsAddon": 0}
 IMAGES_MIN_WIDTH = 200
 IMAGES_MIN_HEIGHT = 120
 IMAGES_EXPIRES = 3650

@@ -93,3 +93,20 @@ def test_the_workers_import_no_scrapy():
     code = "import sys, newsbot.runtime.workers as w; [__import__(m) for m in w._PRELOAD]; print(sorted(sys.modules))"
     modules = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
     assert "'scrapy" not in modules and "'itemadapter" not in modules and "'twisted" not in modules
+
+
+def test_the_crawl_process_imports_no_control_port_extension():
+    """Telnet console and remote control stay out without being imported (the remote control brings aiohttp, 9 MiB)."""
+    code = (
+        "import sys, newsbot.settings as project\n"
+        "from scrapy import Spider\nfrom scrapy.crawler import Crawler\nfrom scrapy.settings import Settings\n"
+        "from scrapy.utils.reactor import install_reactor\n"
+        "install_reactor(project.TWISTED_REACTOR)\n"
+        "settings = Settings(); settings.setmodule(project, 'project')\n"
+        "crawler = Crawler(Spider, settings); crawler._apply_settings()\n"
+        "print(sorted(type(m).__name__ for m in crawler.extensions.middlewares), sorted(sys.modules))\n"
+    )
+    output = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    assert "'WorkerPools'" in output and "'CoreStats'" in output
+    assert "Telnet" not in output and "RemoteControl" not in output
+    assert "'aiohttp'" not in output and "'scrapy.extensions.remote_control'" not in output
