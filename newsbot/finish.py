@@ -9,6 +9,7 @@ from newsbot.compose.brief import excerpt_and_key_sentences, made_brief
 from newsbot.extract import extract_page
 from newsbot.fragments import absolutize_links
 from newsbot.items import Article
+from newsbot.runtime.memory import TRIM_AFTER_BYTES, trim_heap
 from newsbot.sanitize import sanitize_html
 from newsbot.stories.features import made_terms
 from newsbot.stories.grouper import GrouperConfig
@@ -21,7 +22,10 @@ def finish_page(
     excerpt_length: int,
 ) -> Article:
     """:func:`~newsbot.extract.extract_page`, then :func:`finish_article`: a page's work in a worker."""
-    return finish_article(extract_page(body, url, content_type, timezone_name, default_timezone), excerpt_length)
+    article = finish_article(extract_page(body, url, content_type, timezone_name, default_timezone), excerpt_length)
+    if len(body) > TRIM_AFTER_BYTES:
+        trim_heap()
+    return article
 
 
 def finish_article(article: Article, excerpt_length: int) -> Article:

@@ -110,3 +110,17 @@ def test_the_crawl_process_imports_no_control_port_extension():
     assert "'WorkerPools'" in output and "'CoreStats'" in output
     assert "Telnet" not in output and "RemoteControl" not in output
     assert "'aiohttp'" not in output and "'scrapy.extensions.remote_control'" not in output
+
+
+def test_a_worker_gives_its_free_heap_back_after_a_large_page_only(monkeypatch):
+    from newsbot import finish
+
+    trimmed = []
+    monkeypatch.setattr(finish, "trim_heap", lambda: trimmed.append(True))
+    page = gzip.decompress((PAGES / "fundus-kr-HankookIlbo_2026_01_29.html.gz").read_bytes())
+    assert len(page) < finish.TRIM_AFTER_BYTES
+    finish.finish_page(page, URL, "text/html", None, "UTC", 150)
+    assert not trimmed
+    large = page.replace(b"</body>", b"<!--" + b" " * finish.TRIM_AFTER_BYTES + b"--></body>")
+    assert finish.finish_page(large, URL, "text/html", None, "UTC", 150).finished
+    assert trimmed == [True]
