@@ -156,7 +156,7 @@ def _crawl_locked(plain: ProjectSettings, spiders: list[str], arguments: dict[st
     """One report per source of a Scrapy crawl of ``spiders``; one line on stderr for each failed source."""
     from scrapy.crawler import CrawlerProcess
 
-    from newsbot.runtime.report import SourceReport, crawler_failures, failure_line
+    from newsbot.runtime.report import SourceReport, catch_start_error, crawler_failures, crawler_stats, failure_line
 
     settings = _settings(plain.overrides)
     if settings.get("NEWSBOT_LOG_FILE"):
@@ -166,20 +166,21 @@ def _crawl_locked(plain: ProjectSettings, spiders: list[str], arguments: dict[st
     names = spiders or settings.getlist("NEWSBOT_SOURCES")
     _spider_classes(settings, names, arguments)  # before CrawlerProcess logs anything
     process = CrawlerProcess(settings)
-    crawlers = []
+    crawlers, start_errors = [], {}
     for name in names:
         crawler = process.create_crawler(name)
         crawlers.append(crawler)
-        process.crawl(crawler, **arguments)
+        catch_start_error(process.crawl(crawler, **arguments), name, start_errors)
     process.start()
-    reports, lines = [], []
+    reports, lines, stopped = [], [], ""
     for crawler in crawlers:
-        failures = crawler_failures(crawler)
+        name, stats = crawler.spidercls.name, crawler_stats(crawler)
+        failures = crawler_failures(crawler, start_errors)
         if failures:
-            lines.append(failure_line(crawler.spider.name, failures))
+            lines.append(failure_line(name, failures))
             logger.error("%s", lines[-1])
-        reports.append(SourceReport.from_stats(crawler.spider.name, crawler.stats.get_stats(), failures))
-    stopped = next((crawler.stats.get_value(STOPPED_STAT) for crawler in crawlers if crawler.stats.get_value(STOPPED_STAT)), None)
+        reports.append(SourceReport.from_stats(name, stats, failures))
+        stopped = stopped or stats.get(STOPPED_STAT, "")
     if stopped:
         print(f"newsbot: stopped: {stopped}", file=sys.stderr)  # the cause of every source's failure
     elif not log_on_stderr(plain):  # else the log just ended with these lines

@@ -7,6 +7,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -218,3 +219,32 @@ def test_an_entry_whose_date_moves_but_text_does_not_is_fetched_once_not_on_ever
     site.requests.clear()
     assert run_newsbot(tmp_path, f"{url}/sitemap.xml").returncode == 0
     assert _article_requests(site) == [second]
+
+
+def _with_test_spiders() -> dict[str, str]:
+    """The environment of a run that also finds the spiders of tests/broken_sources.py."""
+    tests = str(Path(__file__).parent)
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), tests, os.environ.get("PYTHONPATH")]))}
+
+
+def test_a_spider_that_fails_to_start_is_a_failed_source_with_its_cause_not_a_newsbot_traceback(tmp_path, served):
+    site, url = served
+    log = tmp_path / "newsbot.log"
+    spiders = ["-s", "SPIDER_MODULES=broken_sources"]
+    command = newsbot_command(tmp_path / "site", f"{url}/feed.xml", *spiders, "-s", f"NEWSBOT_LOG_FILE={log}")
+    command[command.index("feed")] = "fails_to_start"
+    result = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120, env=_with_test_spiders())
+    line = "source fails_to_start failed: did not start (ValueError: a bug in the spider's start)"
+    assert result.returncode == 1, result.stderr[-3000:]
+    assert result.stderr == f"newsbot: {line}\n"
+    assert "FAILED: did not start (ValueError: a bug in the spider's start)" in result.stdout
+    assert json.loads((tmp_path / "site" / ".newsbot" / "last-run.json").read_text())["exit_status"] == 1
+    kept = log.read_text()  # a bug: its traceback is in the log
+    assert "ERROR: source fails_to_start did not start" in kept and 'raise ValueError("a bug in the spider' in kept
+
+    scrapy = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "fails_to_start", "-a", f"url={url}/feed.xml", "-s", f"NEWSBOT_OUTPUT={tmp_path}",
+         *spiders], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120, env=_with_test_spiders(),
+    )
+    assert scrapy.returncode == 1, scrapy.stderr[-3000:]
+    assert scrapy.stderr.splitlines()[-1] == f"scrapy crawl: {line}"

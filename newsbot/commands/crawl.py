@@ -17,7 +17,7 @@ from scrapy.utils.misc import load_object
 
 from newsbot.config import STOPPED_STAT, RunError, SettingsError, check_start, validate_settings
 from newsbot.runtime.memory import return_large_blocks
-from newsbot.runtime.report import crawler_failures, failure_line
+from newsbot.runtime.report import catch_start_error, crawler_failures, crawler_stats, failure_line
 
 
 class Command(ScrapyCrawlCommand):
@@ -40,15 +40,13 @@ class Command(ScrapyCrawlCommand):
         assert self.crawler_process is not None
         return_large_blocks()
         crawler = self.crawler_process.create_crawler(args[0])
-        self.crawler_process.crawl(crawler, **opts.spargs)
+        start_errors: dict[str, str] = {}
+        catch_start_error(self.crawler_process.crawl(crawler, **opts.spargs), args[0], start_errors)
         self.crawler_process.start()
-        if self.crawler_process.bootstrap_failed or crawler.spider is None:
-            self.exitcode = 1  # Scrapy logged why
-            return
-        failures = crawler_failures(crawler)
+        failures = crawler_failures(crawler, start_errors)
         if failures:
-            stopped = crawler.stats.get_value(STOPPED_STAT)
-            print(f"scrapy crawl: {f'stopped: {stopped}' if stopped else failure_line(crawler.spider.name, failures)}",
+            stopped = crawler_stats(crawler).get(STOPPED_STAT)
+            print(f"scrapy crawl: {f'stopped: {stopped}' if stopped else failure_line(crawler.spidercls.name, failures)}",
                   file=sys.stderr)
             self.exitcode = 1
 

@@ -180,7 +180,7 @@ class RedisWorker:
             self.take_over_dead_workers()
             busy = self.server.hlen(self.inflight_key) or queue_length(self.server, queue_key)
         if self.crawler.stats.get_value(STOPPED_STAT):
-            return  # Redis is gone: nothing to wait for
+            return  # stopped (Redis gone, disk full): nothing to wait for
         now = time.monotonic()
         if busy:
             self.idle_since = None

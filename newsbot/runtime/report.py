@@ -4,6 +4,7 @@ the kept history of runs says now: what is failing, and ``newsbot status``'s scr
 from __future__ import annotations
 
 import json
+import logging
 import os
 import statistics
 import tempfile
@@ -15,9 +16,14 @@ from newsbot.config import STOPPED_STAT
 from newsbot.state.history import PublishRow, RunHistory, RunRow, utcnow
 
 if TYPE_CHECKING:
+    import asyncio
+
     from scrapy.crawler import Crawler
+    from twisted.internet.defer import Deferred
 
     from newsbot.state.history import PublishOutcome
+
+logger = logging.getLogger(__name__)
 
 # Stats events that mean "this article was dropped", by the reason a person would read.
 DROP_EVENTS = {
@@ -70,10 +76,36 @@ def source_failures(stats: dict, shared_queue: bool = False, feed_failures: list
     return reasons
 
 
-def crawler_failures(crawler: Crawler) -> list[str]:
-    """:func:`source_failures` of a finished crawler: what ``newsbot crawl`` and ``scrapy crawl`` both judge by."""
+def crawler_failures(crawler: Crawler, start_errors: dict[str, str]) -> list[str]:
+    """:func:`source_failures` of a finished crawler: what ``newsbot crawl`` and ``scrapy crawl`` both judge by.
+
+    A crawler whose spider never started failed with its ``start_errors`` entry (:func:`catch_start_error`).
+    """
+    if crawler.spider is None:
+        error = start_errors.get(crawler.spidercls.name)
+        return [f"did not start ({error})" if error else "did not start"]
     return source_failures(crawler.stats.get_stats(), shared_queue=bool(crawler.settings.get("NEWSBOT_REDIS_URL")),
                            feed_failures=getattr(crawler.spider, "feed_failures", None))
+
+
+def crawler_stats(crawler: Crawler) -> dict:
+    """The crawl's stats; none for a crawler whose spider never started."""
+    return crawler.stats.get_stats() if crawler.spider is not None else {}
+
+
+def catch_start_error(crawl: Deferred | asyncio.Future, name: str, start_errors: dict[str, str]) -> None:
+    """Watch what ``CrawlerProcess.crawl`` returned (a Deferred, or an asyncio task from Scrapy's async
+    process): a spider or component that raised before the crawl began (a bug) has its traceback logged
+    and its cause kept in ``start_errors`` for the one failure line."""
+
+    def record(error: BaseException) -> None:
+        logger.error("source %s did not start", name, exc_info=(type(error), error, error.__traceback__))
+        start_errors[name] = f"{type(error).__name__}: {error}"
+
+    if hasattr(crawl, "addErrback"):
+        crawl.addErrback(lambda failure: record(failure.value))
+    else:
+        crawl.add_done_callback(lambda task: None if task.cancelled() or task.exception() is None else record(task.exception()))
 
 
 def failure_line(source: str, failures: list[str]) -> str:
