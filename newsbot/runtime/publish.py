@@ -26,8 +26,6 @@ import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from itemadapter import ItemAdapter
-
 from newsbot import signals
 from newsbot.state import state_path
 from newsbot.state.history import PublishOutcome, RunHistory
@@ -81,6 +79,8 @@ class PublishJournal:
         return journal
 
     def post_writing(self, path: str, item: object) -> None:
+        from itemadapter import ItemAdapter  # here: it imports Scrapy, which a quick check's publish step must not
+
         adapter = ItemAdapter(item)
         files = [path, *(str(Path("assets", "img", image["path"])) for image in adapter.get("images") or [])]
         entry = {"post": path, "title": adapter.get("title") or "", "files": files}
