@@ -156,7 +156,9 @@ def _crawl_locked(plain: ProjectSettings, spiders: list[str], arguments: dict[st
     """One report per source of a Scrapy crawl of ``spiders``; one line on stderr for each failed source."""
     from scrapy.crawler import CrawlerProcess
 
-    from newsbot.runtime.report import SourceReport, catch_start_error, crawler_failures, crawler_stats, failure_line
+    from newsbot.runtime.report import (
+        BUG_REASONS, SourceReport, catch_start_error, crawler_failures, crawler_stats, failure_line,
+    )
 
     settings = _settings(plain.overrides)
     if settings.get("NEWSBOT_LOG_FILE"):
@@ -184,8 +186,10 @@ def _crawl_locked(plain: ProjectSettings, spiders: list[str], arguments: dict[st
     if stopped:
         print(f"newsbot: stopped: {stopped}", file=sys.stderr)  # the cause of every source's failure
     elif not log_on_stderr(plain):  # else the log just ended with these lines
+        kept_nowhere = not plain.get("NEWSBOT_LOG_FILE")
         for line in lines:
-            print(f"newsbot: {line}", file=sys.stderr)
+            bug = kept_nowhere and any(reason in line for reason in BUG_REASONS)
+            print(f"newsbot: {line}{'; to see its traceback, run again with -s LOG_LEVEL=INFO' if bug else ''}", file=sys.stderr)
     return reports
 
 

@@ -253,3 +253,16 @@ def test_a_spider_that_fails_to_start_is_a_failed_source_with_its_cause_not_a_ne
     )
     assert scrapy.returncode == 1, scrapy.stderr[-3000:]
     assert scrapy.stderr.splitlines()[-1] == f"scrapy crawl: {line}"
+
+
+def test_a_spider_error_says_how_to_see_its_traceback_when_no_log_keeps_it(tmp_path, served):
+    site, url = served
+    command = newsbot_command(tmp_path, f"{url}/feed.xml", "-s", "SPIDER_MODULES=broken_sources")
+    command[command.index("feed")] = "raises_on_feed"
+    quiet = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120, env=_with_test_spiders())
+    assert quiet.returncode == 1
+    assert quiet.stderr == ("newsbot: source raises_on_feed failed: spider error; "
+                            "to see its traceback, run again with -s LOG_LEVEL=INFO\n")
+    shown = subprocess.run([*command, "-s", "LOG_LEVEL=INFO"], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120,
+                           env=_with_test_spiders())
+    assert shown.returncode == 1 and 'raise ValueError("a bug in parse_feed")' in shown.stderr

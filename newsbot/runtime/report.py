@@ -52,6 +52,10 @@ REFUSAL_EVENTS = {
 }
 
 
+BUG_REASONS = ("spider error", "did not start")
+"""Failures whose cause is a traceback in the log (a bug), not a sentence in the report."""
+
+
 def source_failures(stats: dict, shared_queue: bool = False, feed_failures: list[str] | None = None) -> list[str]:
     """Why a finished crawl counts as failed for cron; empty when it went fine.
 
