@@ -142,3 +142,22 @@ def test_a_missing_file_and_a_bad_setting_exit_2(tmp_path):
     path = write_input(tmp_path / "in.jsonl", sample()[:2])
     bad = run_stories(str(path), "-s", "NEWSBOT_STORY_THRESHOLD=2")
     assert bad.returncode == 2 and "NEWSBOT_STORY_THRESHOLD" in bad.stderr and bad.stderr.count("\n") == 1
+
+
+def test_a_story_survives_its_json_and_is_found_through_its_heaviest_terms():
+    from newsbot.stories.grouper import INDEXED_TERMS, Story
+
+    grouper = Grouper()
+    rows = [row for row in sample() if row["dataset"] == "BASIL"][:6]
+    for row in rows:
+        grouper.add(row["id"], row["title"], row["text"], parse_published(row["date"]), "en")
+    story = next(iter(grouper.stories.values()))
+    again = Story.from_dict(json.loads(json.dumps(story.to_dict())))
+    assert list(again.terms) == list(story.terms) and len(story.terms) > INDEXED_TERMS
+    assert dict(again.terms.items()) == pytest.approx(dict(story.terms.items()))
+    indexed = [term for term, members in grouper._index.items() if story.id in members]
+    assert sorted(indexed) == sorted(story.terms.heaviest(INDEXED_TERMS))
+    # Taken back (as from another worker), the story takes its first article's text again.
+    grouper.put(again)
+    row = rows[0]
+    assert grouper.add("again", row["title"], row["text"], parse_published(row["date"]), "en") == story.id

@@ -5,7 +5,11 @@ its articles' vectors, cut to its heaviest terms, so the dot product with that s
 story's size is the article's average cosine to the story's articles (average link). Average
 link instead of the nearest member keeps a story from chaining into the next one of the same
 kind, and a story that mixes two events scores lower with both. Candidates come from an
-inverted index of the stories' terms. IDF comes from the articles seen so far.
+inverted index of the stories' heaviest terms. IDF comes from the articles seen so far.
+
+Memory: a crawl keeps every story of the last ``window_hours`` open, thousands on a busy day, so a
+story's terms are two flat arrays (interned term strings, 4-byte weights) and only its heaviest
+terms are indexed: about 6 KiB a story of 400 terms instead of about 80 KiB as a dict and a full index.
 """
 
 from __future__ import annotations
@@ -13,8 +17,10 @@ from __future__ import annotations
 import hashlib
 import heapq
 import math
+import sys
+from array import array
 from collections import Counter, OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 from datetime import datetime, timedelta, timezone
@@ -24,6 +30,9 @@ from newsbot.stories.features import article_terms
 
 CANDIDATE_TERMS = 15
 """An article is compared with the stories that hold one of its heaviest terms (as many as this)."""
+INDEXED_TERMS = 50
+"""A story is found through its heaviest terms (as many as this). Indexing 30, 50 or all 400 gave the
+same stories on the benchmark file (bench/stories.py) and on shuffled crawls of its BASIL part."""
 IDF_PRIOR = 30
 """Articles the IDF counts as seen without any term, so the first few articles of a fresh state are
 not weighted by a two-document IDF (which would make every shared word look common)."""
@@ -49,8 +58,8 @@ class GrouperConfig:
     """Terms kept per story centroid (memory bound)."""
     max_open_stories: int = 5000
     """Open stories kept; the least recently joined are closed first."""
-    max_terms: int = 500_000
-    """Document-frequency entries kept; the rarest are dropped when there are more."""
+    max_terms: int = 100_000
+    """Document-frequency entries kept (about 15 MiB); the rarest are dropped when there are more."""
 
     @classmethod
     def from_settings(cls, settings: _Settings) -> GrouperConfig:
@@ -61,21 +70,63 @@ class GrouperConfig:
         )
 
 
+class TermWeights(Mapping[str, float]):
+    """A story's terms and weights in two flat arrays: shared (interned) term strings, 4-byte floats.
+
+    Looked up by walking the arrays (:meth:`dot`), not hashed: a story is only ever compared with
+    an article, whose terms are a dict.
+    """
+
+    __slots__ = ("_terms", "_weights")
+
+    def __init__(self, weights: Mapping[str, float] | Iterable[tuple[str, float]] = ()) -> None:
+        pairs = list(weights.items() if isinstance(weights, Mapping) else weights)
+        self._terms = tuple(sys.intern(term) for term, _ in pairs)
+        self._weights = array("f", [weight for _, weight in pairs])
+
+    def __getitem__(self, term: str) -> float:
+        try:
+            return self._weights[self._terms.index(term)]
+        except ValueError:
+            raise KeyError(term) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._terms)
+
+    def __len__(self) -> int:
+        return len(self._terms)
+
+    def items(self) -> Iterator[tuple[str, float]]:  # type: ignore[override]
+        return zip(self._terms, self._weights)
+
+    def dot(self, vector: Mapping[str, float]) -> float:
+        """The dot product with ``vector`` (an article's terms)."""
+        return sum(weight * vector.get(term, 0.0) for term, weight in zip(self._terms, self._weights))
+
+    def heaviest(self, count: int) -> list[str]:
+        """The ``count`` terms of largest weight."""
+        return [term for term, _ in heapq.nlargest(count, self.items(), key=lambda item: item[1])]
+
+
 @dataclass
 class Story:
     """An open story: its id, the sum of its articles' unit TF-IDF vectors and the span of their dates."""
 
     id: str
-    terms: dict[str, float]
+    terms: Mapping[str, float]
     size: int = 1
     language: str = ""
     earliest: datetime | None = None
     latest: datetime | None = None
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.terms, TermWeights):
+            self.terms = TermWeights(self.terms)
+
     def to_dict(self) -> dict[str, Any]:
         """The story as JSON values (dates as ISO text)."""
         return {
-            "id": self.id, "terms": self.terms, "size": self.size, "language": self.language,
+            "id": self.id, "terms": dict(self.terms.items()), "size": self.size, "language": self.language,
             "earliest": self.earliest.isoformat() if self.earliest else "",
             "latest": self.latest.isoformat() if self.latest else "",
         }
@@ -110,7 +161,7 @@ class Grouper:
 
     def similarity(self, article: dict[str, float], story: Story) -> float:
         """Average cosine between ``article`` (a unit TF-IDF vector) and the story's articles."""
-        return sum(weight * story.terms.get(term, 0.0) for term, weight in article.items()) / story.size
+        return story.terms.dot(article) / story.size
 
     def _in_window(self, story: Story, published: datetime | None) -> bool:
         if published is None or story.latest is None:
@@ -130,6 +181,8 @@ class Grouper:
 
     def place(self, article_id: str, raw: dict[str, float], published: datetime | None, language: str) -> str:
         """:meth:`add` for an article's :meth:`features`."""
+        # One string per term, shared by the frequencies and every story that keeps it.
+        raw = {sys.intern(term): weight for term, weight in raw.items()}
         self.document_count += 1
         self.document_frequency.update(raw.keys())
         article = _normalized({term: weight * self.idf(term) for term, weight in raw.items()})
@@ -159,9 +212,9 @@ class Grouper:
 
     def _join(self, story: Story, unit: dict[str, float], published: datetime | None) -> None:
         self._unindex(story)
-        merged = Counter(story.terms)
+        merged = Counter(dict(story.terms.items()))
         merged.update(unit)
-        story.terms = dict(heapq.nlargest(self.config.story_terms, merged.items(), key=lambda item: item[1]))
+        story.terms = TermWeights(heapq.nlargest(self.config.story_terms, merged.items(), key=lambda item: item[1]))
         self._reindex(story)
         story.size += 1
         if published is not None:
@@ -170,7 +223,7 @@ class Grouper:
         self.stories.move_to_end(story.id)
 
     def _unindex(self, story: Story) -> None:
-        for term in story.terms:
+        for term in story.terms.heaviest(INDEXED_TERMS):
             members = self._index.get(term)
             if members is not None:
                 members.discard(story.id)
@@ -178,7 +231,7 @@ class Grouper:
                     del self._index[term]
 
     def _reindex(self, story: Story) -> None:
-        for term in story.terms:
+        for term in story.terms.heaviest(INDEXED_TERMS):
             self._index.setdefault(term, set()).add(story.id)
 
     def put(self, story: Story) -> None:
