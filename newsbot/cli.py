@@ -20,8 +20,6 @@ from newsbot.config import url as url_rule
 from newsbot.runtime.report import counted
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
     from newsbot.runtime.quickcheck import ProjectSettings
     from newsbot.runtime.report import Overview, SourceReport
 

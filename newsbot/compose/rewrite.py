@@ -34,7 +34,6 @@ from newsbot.compose import guard
 from newsbot.compose.brief import article_text
 from newsbot.compose.prompt import PROMPT_VERSION, article_message, system_prompt
 from newsbot.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES
-from newsbot.text import plain_text
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
