@@ -44,6 +44,15 @@ def test_every_saved_page_gives_its_true_title_and_day(entry):
     assert re.search(r"[+-]\d\d:\d\d$", article.published)
     assert len(article.body_text) > 200 and article.body_html.strip()
     assert article.language and article.source
+    # A lead image is a picture's address, never a JSON-LD node's name ("https://.../page#primaryimage").
+    assert "#" not in article.image_url, article.image_url
+
+
+def test_a_json_ld_image_given_by_reference_is_looked_up_in_the_graph():
+    """iNews (Yoast): ``"image": {"@id": ".../#primaryimage"}``, the ImageObject with its URL elsewhere."""
+    body, url = _page("fundus-uk-iNews_2025_01_28.html.gz")
+    article = extract_article(body, url)
+    assert article.image_url == "https://inews.co.uk/wp-content/uploads/2025/01/01JJMXM1T3Z99HXM3DJ5QB8YQF.jpg"
 
 
 @pytest.mark.parametrize("name", sorted(KOREAN_PAGES))

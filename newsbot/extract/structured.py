@@ -61,7 +61,8 @@ def read_structured_data(tree: lxml.html.HtmlElement, url: str) -> StructuredDat
     except Exception as exc:  # extruct raises whatever its JSON repair meets
         logger.debug("unreadable JSON-LD on %s: %s", url, exc)
         nodes = []
-    data.article = _best_article(list(_walk(nodes)))
+    every_node = list(_walk(nodes))
+    data.article = _resolved(_best_article(every_node), every_node)
     try:
         for node in _OPENGRAPH.extract_items(tree, base_url=url):
             for key, value in node.get("properties", []):
@@ -97,6 +98,24 @@ def _walk(value: Any):
         for key in ("@graph", "mainEntity", "mainEntityOfPage", "itemListElement"):
             if key in value and isinstance(value[key], (list, dict)):
                 yield from _walk(value[key])
+
+
+def _resolved(article: dict[str, Any], nodes: list[dict[str, Any]]) -> dict[str, Any]:
+    """``article`` with a reference (``{"@id": ...}``) as its image replaced by the node it names.
+
+    Yoast-style pages give ``"image": {"@id": "https://.../page/#primaryimage"}`` and describe that
+    ImageObject, with its real URL, elsewhere in the ``@graph``.
+    """
+    if not article or "image" not in article:
+        return article
+    described = {node["@id"]: node for node in nodes if isinstance(node.get("@id"), str) and len(node) > 1}
+    image = article["image"]
+    entries = image if isinstance(image, list) else [image]
+    resolved = [
+        described.get(entry["@id"], entry) if isinstance(entry, dict) and set(entry) == {"@id"} else entry
+        for entry in entries
+    ]
+    return {**article, "image": resolved}
 
 
 def types_of(node: dict[str, Any]) -> set[str]:
@@ -135,11 +154,16 @@ def names(value: Any) -> list[str]:
 
 
 def image_urls(value: Any) -> list[str]:
-    """URLs from a JSON-LD image value: a URL, an ImageObject, or a list of them."""
+    """URLs from a JSON-LD image value: a URL, an ImageObject, or a list of them.
+
+    An ImageObject's ``@id`` counts only when it is no page anchor (``.../#primaryimage`` names
+    the node, not the picture).
+    """
     found: list[str] = []
     for entry in value if isinstance(value, list) else [value]:
         if isinstance(entry, dict):
-            entry = entry.get("url") or entry.get("contentUrl") or entry.get("@id") or ""
+            identifier = entry.get("@id") if isinstance(entry.get("@id"), str) and "#" not in entry["@id"] else ""
+            entry = entry.get("url") or entry.get("contentUrl") or identifier or ""
         if isinstance(entry, list):
             found.extend(image_urls(entry))
         elif isinstance(entry, str) and entry.strip():
