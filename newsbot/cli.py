@@ -365,6 +365,11 @@ def stories(path: str, overrides: list[str]) -> int:
 BUNDLED_PAGES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "pages"
 
 
+DEMO_PORT = 8741
+"""Where ``newsbot demo`` serves the saved pages: the same port each time, so a second demo finds the
+same article URLs and has nothing new to post."""
+
+
 def demo(pages: str, overrides: list[str]) -> int:
     """Serve the saved pages on 127.0.0.1 with a feed and crawl them into the output directory."""
     from newsbot.devserver import LocalServer, load_saved_pages
@@ -372,7 +377,12 @@ def demo(pages: str, overrides: list[str]) -> int:
     if not Path(pages, "manifest.json").is_file():
         raise SettingsError(f"--pages {pages}: no manifest.json there (the demo needs tests/fixtures/pages of a checkout)")
     site = load_saved_pages(Path(pages))
-    with LocalServer(site) as base_url:
+    try:
+        server = LocalServer(site, port=DEMO_PORT)
+    except OSError:
+        print(f"port {DEMO_PORT} is taken: serving on a free port, so a second demo sees every page as moved")
+        server = LocalServer(site)
+    with server as base_url:
         print(f"serving {len(site.pages)} saved pages at {base_url}/feed.xml")
         return crawl(["feed"], {"url": f"{base_url}/feed.xml"}, ["NEWSBOT_IMAGE_MODE=remote", *overrides])
 

@@ -9,6 +9,7 @@ post always shows the latest version of its story.
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
 import regex
 from itemadapter import ItemAdapter
@@ -29,6 +30,17 @@ MAIN_FIELDS = (
 _ROUNDUP = regex.compile(r"종합|\bWRAPUP\b|\bROUNDUP\b", regex.IGNORECASE)
 _FLASH = regex.compile(r"속보|\b1보|\bFLASH\b|\bBREAKING\b|\bURGENT\b", regex.IGNORECASE)
 _BULLETIN = regex.compile(r"\d+보")
+
+
+def same_article(known: dict[str, str], new: dict[str, str]) -> bool:
+    """Whether two story sources are one article: the same URL, or the same outlet and the same path
+    and query on another host (``m.`` and ``www.``, a new port, http and https)."""
+    if url_key(known["url"]) == url_key(new["url"]):
+        return True
+    if not known["name"] or known["name"] != new["name"]:
+        return False
+    before, after = urlsplit(url_key(known["url"])), urlsplit(url_key(new["url"]))
+    return before.path not in ("", "/") and (before.path, before.query) == (after.path, after.query)
 
 
 def completeness(title: str, body_text: str) -> tuple[int, int]:
@@ -100,12 +112,20 @@ class StoryDesk:
             record.story = self.grouper.stories[story_id]
         is_new = not record.post_path
         record.post_path = record.post_path or new_post_path
-        if url_key(adapter.get("url")) not in {url_key(source["url"]) for source in record.sources}:
-            record.sources.append({"name": adapter.get("source") or "", "url": adapter.get("url")})
+        source = {"name": adapter.get("source") or "", "url": adapter.get("url")}
+        same = [index for index, known in enumerate(record.sources) if same_article(known, source)]
+        if same:
+            record.sources[same[0]] = source  # the article moved (another host, http to https): one entry
+        else:
+            record.sources.append(source)
         fields = {name: adapter.get(name) for name in MAIN_FIELDS}
         fields["completeness"] = list(completeness(adapter.get("title") or "", adapter.get("body_text") or ""))
         main = record.main
-        if not main or url_key(main["url"]) == url_key(fields["url"]) or fields["completeness"] > main["completeness"]:
+        if (
+            not main
+            or same_article({"name": main.get("source") or "", "url": main["url"]}, source)
+            or fields["completeness"] > main["completeness"]
+        ):
             record.main = fields
         self.store.save(record, urls, terms)
         return record, is_new

@@ -1,0 +1,41 @@
+"""`newsbot demo` (what `make demo` runs): the bundled real pages, crawled twice."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import FAST, PROJECT_ROOT
+from newsbot.stories.desk import same_article
+
+
+def demo(output: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "newsbot.cli", "demo", "-s", f"NEWSBOT_OUTPUT={output}", *FAST],
+        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300,
+    )
+
+
+def test_a_second_demo_finds_nothing_new_and_changes_no_post(tmp_path):
+    first = demo(tmp_path)
+    assert first.returncode == 0, first.stderr[-2000:]
+    posts = {path.name: path.read_bytes() for path in (tmp_path / "_posts").glob("*.md")}
+    assert len(posts) == 26
+    second = demo(tmp_path)
+    assert second.returncode == 0, second.stderr[-2000:]
+    report = json.loads((tmp_path / ".newsbot" / "last-run.json").read_text())["sources"][0]
+    assert report.get("new_posts", 0) == 0 and report.get("updated_posts", 0) == 0, report
+    assert {path.name: path.read_bytes() for path in (tmp_path / "_posts").glob("*.md")} == posts
+
+
+def test_one_article_under_another_host_or_port_is_one_source_of_its_story():
+    yonhap = {"name": "Yonhap News Agency", "url": "https://en.yna.co.kr/view/AEN20190820002300325?section=nk/nk"}
+    assert same_article(yonhap, {**yonhap, "url": "http://m.yna.co.kr/view/AEN20190820002300325?section=nk/nk"})
+    assert same_article(yonhap, {**yonhap, "url": "http://127.0.0.1:8741/view/AEN20190820002300325?section=nk/nk"})
+    assert same_article(yonhap, {**yonhap, "url": "https://www.yna.co.kr/view/AEN20190820002300325?section=nk/nk&utm_source=x"})
+    # Another outlet, or another article of the same outlet, is another source.
+    assert not same_article(yonhap, {"name": "Newsis", "url": yonhap["url"].replace("yna.co.kr", "newsis.com")})
+    assert not same_article(yonhap, {**yonhap, "url": "https://en.yna.co.kr/view/AEN20190820002400325"})
+    assert not same_article(yonhap, {**yonhap, "url": "https://en.yna.co.kr/"})
