@@ -19,8 +19,11 @@ from newsbot.text import LETTER, normalize_space, plain_text
 ELLIPSIS = "…"
 # The closing quotes and brackets after final punctuation belong to the sentence (group 1).
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])([\"'”’“»)\]]*)\s+(?=[\"'“‘«„(\[]?[A-Z0-9À-ÖØ-Þ\u0400-\u042f\u0600-\u06ff\u4e00-\u9fff])")
-# A quotation or bracket closed within its paragraph ("…", “…”, „…“, «…», (…)): a sentence goes on to its end.
-_WESTERN_QUOTATION = re.compile(r"“[^“”\n]*”|„[^„“”\n]*[“”]|«[^«»\n]*»|\"[^\"\n]*\"|\([^()\n]*\)")
+# A quotation or bracket closed within its paragraph ("…", “…”, „…“, «…», ‘…’, 「…」, (…)): a sentence goes on
+# to its end. A ’ before a letter is an apostrophe (‘We can’t.’), not the close.
+_WESTERN_QUOTATION = re.compile(
+    r"“[^“”\n]*”|„[^„“”\n]*[“”]|«[^«»\n]*»|\"[^\"\n]*\"|‘[^‘\n]*?’(?!\w)|「[^「」\n]*」|『[^『』\n]*』|\([^()\n]*\)"
+)
 # Where a quotation opens and what closes it, for cutting text short outside any quotation.
 _QUOTE_CLOSERS = {"“": "”", "„": "“", "«": "»", '"': '"'}
 _ABBREVIATION = re.compile(
@@ -39,25 +42,31 @@ _WIRE_DATELINE = re.compile(
 
 def split_sentences(text: str, language: str = "") -> list[str]:
     """Sentences of ``text`` (paragraphs separated by newlines), in order."""
-    sentences: list[str] = []
+    return [sentence for paragraph in split_paragraphs(text, language) for sentence in paragraph]
+
+
+def split_paragraphs(text: str, language: str = "") -> list[list[str]]:
+    """The sentences of each paragraph of ``text`` (paragraphs separated by newlines), in order."""
+    paragraphs: list[list[str]] = []
     is_korean = korean.is_korean_text(text, language)
     for paragraph in text.split("\n"):
         paragraph = paragraph.strip()
         if not paragraph:
             continue
         if is_korean and korean.HANGUL.search(paragraph):
-            sentences.extend(_split_korean(paragraph))
+            sentences = _split_korean(paragraph)
         else:
-            sentences.extend(_split_western(paragraph))
-    return [sentence for sentence in sentences if sentence]
+            sentences = _split_western(paragraph)
+        paragraphs.append([sentence for sentence in sentences if sentence])
+    return paragraphs
 
 
 # Korean: a sentence ends in final punctuation (after the verb ending: 했다. 합니다. 까? 죠.), maybe
 # inside closing quotes or brackets, before a space; or in a full stop between two Hangul syllables
 # (했다.그러나, a missing space).
 _KOREAN_END = re.compile(r"(?:[.!?。！？]+|…+|\.{3,})[\"'”’」』)\]]*(?=\s)|(?<=[가-힣])[.!?]+(?=[가-힣])")
-# A quotation that the sentence goes on after: “…했다”라고, '…다'며, "…"는 (a Hangul letter right after it).
-_QUOTATION = re.compile(r"“[^“”]*”|‘[^‘’]*’|\"[^\"]*\"|'[^']*'|\([^()]*\)|\[[^\[\]]*\]")
+# A quotation or bracket closed in its paragraph: “…했다”라고, '…다'며, “…합니다. …겁니다.” is not split inside.
+_QUOTATION = re.compile(r"“[^“”]*”|‘[^‘’]*’|\"[^\"]*\"|'[^']*'|「[^「」]*」|『[^『』]*』|\([^()]*\)|\[[^\[\]]*\]")
 # "2024. 5. 13.": a date written with full stops, not sentences (a number's stop before a number,
 # or the day's stop of a date).
 _NUMBER_STOP = re.compile(r"\d\.$")
@@ -66,13 +75,8 @@ _DATE_STOPS = re.compile(r"(?:\d{2,4}\.\s?)?\d{1,2}\.\s?\d{1,2}\.$")
 
 def _split_korean(paragraph: str) -> list[str]:
     """Split a Korean paragraph after sentence-final punctuation, but not inside a quotation or bracket
-    the sentence continues after, nor after a Latin abbreviation or in a date written with full stops."""
-    embedded = [
-        (match.start(), match.end())
-        for match in _QUOTATION.finditer(paragraph)
-        if match.end() < len(paragraph) and korean.HANGUL.match(paragraph, match.end())
-        or match.group().startswith(("(", "["))
-    ]
+    that closes in the paragraph, nor after a Latin abbreviation or in a date written with full stops."""
+    embedded = [match.span() for match in _QUOTATION.finditer(paragraph)]
     pieces: list[str] = []
     start = 0
     for match in _KOREAN_END.finditer(paragraph):
@@ -107,6 +111,31 @@ def _split_western(paragraph: str) -> list[str]:
         start = match.end()
     pieces.append(paragraph[start:].strip())
     return pieces
+
+
+# What closes each opening quotation mark. “ also closes a German „; ” and » also open (Swedish ”…”,
+# Danish »…«). ’ and ' are left out: they are apostrophes as often as quotation marks.
+_CLOSED_BY = {
+    "“": "”", "„": "“”", "‚": "‘’", "‘": "’", "«": "»", "»": "«»", "”": "”", '"': '"', "「": "」", "『": "』",
+}
+_CLOSERS_ONLY = "」』"
+
+
+def unbalanced_quotation(sentence: str) -> bool:
+    """Does ``sentence`` open a quotation it does not close (“We will.), or close one it did not open?
+
+    Such a sentence was cut from a quotation going on past it (over paragraphs, in newspaper style):
+    on its own it leaves the quotation open.
+    """
+    opened: list[str] = []
+    for char in sentence:
+        if opened and char in _CLOSED_BY[opened[-1]]:
+            opened.pop()
+        elif char in _CLOSED_BY:
+            opened.append(char)
+        elif char in _CLOSERS_ONLY:
+            return True
+    return bool(opened)
 
 
 def words(text: str, language: str = "") -> set[str]:
@@ -163,10 +192,14 @@ def article_paragraphs(body_html: str) -> str:
 
 
 def candidate_sentences(body_text: str, language: str = "") -> list[str]:
-    """Sentences fit for a summary: no dateline, byline, credit, copyright or fragment."""
+    """Sentences fit for a summary: no dateline, byline, credit, copyright, fragment or open quotation.
+
+    A sentence that leaves a quotation open, and the rest of its paragraph (the quotation goes on to a
+    later paragraph, newspaper style), are left out: on their own they are quoted words without quotes.
+    """
     is_korean = korean.is_korean_text(body_text, language)
     kept: list[str] = []
-    for sentence in split_sentences(body_text, language):
+    for sentence in _outside_open_quotations(split_paragraphs(body_text, language)):
         if is_korean:
             sentence = korean.strip_dateline(sentence)
             if korean.is_boilerplate_line(sentence):
@@ -175,9 +208,24 @@ def candidate_sentences(body_text: str, language: str = "") -> list[str]:
             # The dateline opens the first paragraph of the story, which is not always the page's first.
             sentence = _WIRE_DATELINE.sub("", sentence, count=1)
         sentence = plain_text(sentence)
-        if len(sentence) >= MIN_SENTENCE_CHARS and _SENTENCE_FINAL.search(sentence) and sentence not in kept:
+        if (
+            len(sentence) >= MIN_SENTENCE_CHARS
+            and _SENTENCE_FINAL.search(sentence)
+            and sentence not in kept
+        ):
             kept.append(sentence)
     return kept
+
+
+def _outside_open_quotations(paragraphs: list[list[str]]) -> list[str]:
+    """The sentences of ``paragraphs`` before any that leaves a quotation open in its paragraph."""
+    sentences: list[str] = []
+    for paragraph in paragraphs:
+        for sentence in paragraph:
+            if unbalanced_quotation(sentence):
+                break
+            sentences.append(sentence)
+    return sentences
 
 
 # Measured against the pages' own descriptions on 249 Fundus articles (word F1): TextRank alone

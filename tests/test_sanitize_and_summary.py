@@ -11,7 +11,8 @@ import pytest
 from conftest import PAGES, manifest
 from newsbot import extract_article
 from newsbot.sanitize import sanitize_html
-from newsbot.summarize import article_paragraphs, shorten, split_sentences, summarize, words
+from newsbot.compose.brief import excerpt_and_key_sentences
+from newsbot.summarize import article_paragraphs, candidate_sentences, shorten, split_sentences, summarize, unbalanced_quotation, words
 from newsbot.text import plain_text
 
 HOSTILE = """
@@ -58,6 +59,49 @@ def test_summary_is_whole_sentences_from_the_article_within_150_characters(entry
     assert "(AP) —" not in summary and "(Reuters) -" not in summary
 
 
+def _quotation_left_open(text: str) -> bool:
+    """A check of its own, by counting marks: an opening mark more often than its closing one."""
+    pairs = [("“", "”"), ("「", "」"), ("『", "』"), ("«", "»")]
+    return any(text.count(opener) > text.count(closer) for opener, closer in pairs) or text.count('"') % 2 == 1
+
+
+@pytest.mark.parametrize("entry", REAL, ids=lambda entry: entry["file"])
+def test_no_excerpt_or_key_sentence_of_a_real_page_leaves_a_quotation_open(entry):
+    # Dong-A split inside “…확고합니다. …겁니다.”; iNews quotes run over paragraphs, newspaper style.
+    article = extract_article(gzip.decompress((PAGES / entry["file"]).read_bytes()), entry["url"])
+    text = article_paragraphs(article.body_html) or article.body_text
+    excerpt, key_sentences = excerpt_and_key_sentences(text, 150, article.language)
+    assert excerpt
+    for sentence in split_sentences(excerpt, article.language) + key_sentences:
+        assert not _quotation_left_open(sentence), sentence
+
+
+@pytest.mark.parametrize(("sentence", "unbalanced"), [
+    ("“1.5 degrees is a global shipwreck we can’t ignore.", True),  # iNews: the quote closes paragraphs later
+    ('"The upside sells.', True),
+    ("“우리가 가지고 있는 목표는 확고합니다.", True),
+    ("세계 초일류 시험인증 기관으로 도약할 겁니다.”", True),  # the closing half of a quotation cut in two
+    ("「東京は晴れ。", True),
+    ("“We’ll stop the show,” he said of the ‘90s ‘rock’ revival.", True),  # a ‘ never closed
+    ("“It’s been a really good day for all of us,” said Burrage.", False),
+    ("He said “I can’t go ‘home’ now” and left.", False),
+    ("„Wir sind ganz schön abgeschnitten. Er sagte ‚nein‘.“", False),
+    ("”Vi är klara”, sa hon. »Det är bra«, sa han.", False),  # Swedish and Danish marks
+    ("« Nous sommes prêts », a-t-il dit.", False),
+    ("「東京は晴れ」と言った。", False),
+    ("'윤 어게인' 세력과의 단절이 절실하다.", False),
+])
+def test_a_sentence_that_opens_a_quotation_without_closing_it_is_unbalanced(sentence, unbalanced):
+    assert unbalanced_quotation(sentence) is unbalanced
+
+
+def test_a_quotation_running_over_paragraphs_gives_no_summary_candidate_until_it_closes():
+    text = ("The show stopped on Monday night.\n“1.5 degrees is a global shipwreck we can’t ignore. We must act on it now.\n"
+            "“We will be back,” the protesters said. Police made two arrests.")
+    assert candidate_sentences(text, "en") == [
+        "The show stopped on Monday night.", "“We will be back,” the protesters said.", "Police made two arrests."]
+
+
 def test_relative_links_are_resolved_and_a_body_already_absolute_is_left_as_it_is():
     from scrapy.utils.test import get_crawler
 
@@ -81,9 +125,11 @@ KOREAN_SPLITS = [
         ['특히 목포를 찾은 이 후보는 "좌측이면 어떻고 우측이면 어떻나"면서 "가장 중요한 기준은 바로 국민이어야 한다. '
          '김대중 대통령은 이점을 명확하게 지켰다"고 말했다.', "저출생 고령화로 대한민국이 소멸 위기에 처해 있다."],
     ),
-    (  # a paragraph that is all quotation is split into its sentences
-        "“우리가 가지고 있는 목표는 확고합니다. 세계 초일류 시험인증 기관으로 도약할 겁니다.”",
-        ["“우리가 가지고 있는 목표는 확고합니다.", "세계 초일류 시험인증 기관으로 도약할 겁니다.”"],
+    (  # a quotation closing in its paragraph is not split inside (Dong-A), one left open is
+        "“우리가 가지고 있는 목표는 확고합니다. 세계 초일류 시험인증 기관으로 도약할 겁니다.” 그는 웃었다. "
+        "“시험인증 분야는 교육 없이는 아무것도 이루어 낼 수 없습니다. 그래서 투자하고 있지요.",
+        ["“우리가 가지고 있는 목표는 확고합니다. 세계 초일류 시험인증 기관으로 도약할 겁니다.”", "그는 웃었다.",
+         "“시험인증 분야는 교육 없이는 아무것도 이루어 낼 수 없습니다.", "그래서 투자하고 있지요."],
     ),
     (  # an opening quote after a full stop starts the next sentence
         "당대표직을 지키기 힘들어서다. '윤 어게인' 세력과의 단절이 절실하다.",
@@ -124,6 +170,12 @@ WESTERN_SPLITS = [
     (
         "„Wir sind ganz schön abgeschnitten. Alles ist digital.“ Das sagt er im Gespräch.",
         ["„Wir sind ganz schön abgeschnitten. Alles ist digital.“", "Das sagt er im Gespräch."],
+    ),
+    (  # single quotes (Metro) hold an apostrophe, not their close
+        "The Swedish brochure says ‘If Sweden is attacked, we won’t surrender. Any suggestion to the contrary is false.’ "
+        "It was sent out today.",
+        ["The Swedish brochure says ‘If Sweden is attacked, we won’t surrender. Any suggestion to the contrary is false.’",
+         "It was sent out today."],
     ),
     (  # a photo credit in brackets is not split into a sentence of its own
         "Zane Dangor at the ICJ on Monday, 28 April 2025. (Photo: Frank van Beek / UN Photo/ICJ-CIJ. Courtesy of the ICJ)",
