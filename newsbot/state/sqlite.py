@@ -43,16 +43,26 @@ CREATE TABLE IF NOT EXISTS source_feeds (
 """
 
 
+def open_state_file(path: str, schema: str) -> sqlite3.Connection:
+    """The state file at ``path`` (made if missing) with ``schema``'s tables, as every store opens it.
+
+    WAL lets a reader and the writer work at once; a commit waits for no disk flush (a power cut may
+    lose the last rows saved, never the file), as one flush per article held up every download.
+    """
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    database = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
+    database.execute("PRAGMA journal_mode=WAL")
+    database.execute("PRAGMA synchronous=NORMAL")
+    database.executescript(schema)
+    return database
+
+
 class SqliteStateStore(StateStore):
     """SQLite store of posted articles, keyed by canonical URL."""
 
     def __init__(self, path: str) -> None:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._db = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
+        self._db = open_state_file(path, _SCHEMA)
         if "sitemaps" not in {row[1] for row in self._db.execute("PRAGMA table_info(feeds)")}:  # a file from before
             self._db.execute("ALTER TABLE feeds ADD COLUMN sitemaps TEXT NOT NULL DEFAULT '[]'")
 

@@ -9,16 +9,15 @@ one story. Document frequencies (the grouper's IDF) are kept too, as increments.
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from newsbot.state import url_key
+from newsbot.state.sqlite import open_state_file
 from newsbot.stories.grouper import Story
 
 _SCHEMA = """
@@ -79,14 +78,8 @@ class SqliteStoryStore:
     """Stories in the SQLite state file (tables ``stories``, ``story_articles``, ``story_terms``)."""
 
     def __init__(self, path: str, window_hours: float) -> None:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
         self.window_hours = window_hours
-        self._db = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        # As the state store on the same file: a commit waits for no disk flush (a power cut may lose
-        # the last stories saved, never the file); one flush per article held up every download.
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
+        self._db = open_state_file(path, _SCHEMA)
 
     @contextmanager
     def lock(self) -> Iterator[None]:
