@@ -171,11 +171,20 @@ def test_request_is_one_json_mode_call_with_the_article_as_data(article):
     assert server.headers[0]["authorization"] == "Bearer sk-test-secret-key"
 
 
-def test_http_500_is_retried_twice_then_falls_back(article):
-    server = ScriptedModel(lambda request: Answer(status=500))
+@pytest.mark.parametrize(
+    "answer,requests",
+    [
+        (Answer(status=500), 3),  # a server error is retried twice, then the post falls back
+        (Answer(status=429, headers={"Retry-After": "3600"}), 1),  # a Retry-After beyond a minute is not waited for
+        (Answer(status=401), 1),  # a client error is not retried
+    ],
+    ids=["500-retried-twice", "retry-after-an-hour", "401-not-retried"],
+)
+def test_http_errors_are_retried_only_when_worth_it_then_fall_back(article, answer, requests):
+    server = ScriptedModel(lambda request: answer)
     with server as url, pytest.raises(RewriteFailed) as failure:
         rewrite(client(url), article)
-    assert failure.value.reason == "http_error" and len(server.requests) == 3
+    assert failure.value.reason == "http_error" and len(server.requests) == requests
 
 
 def test_429_and_503_honor_retry_after_then_succeed(article):
@@ -188,20 +197,6 @@ def test_429_and_503_honor_retry_after_then_succeed(article):
         waited = time.monotonic() - started
     assert reply.retries == 2 and len(server.requests) == 3
     assert waited >= 1.0  # the server's Retry-After: 1 was honored
-
-
-def test_retry_after_beyond_a_minute_is_not_waited_for(article):
-    server = ScriptedModel(lambda request: Answer(status=429, headers={"Retry-After": "3600"}))
-    with server as url, pytest.raises(RewriteFailed) as failure:
-        rewrite(client(url), article)
-    assert failure.value.reason == "http_error" and len(server.requests) == 1
-
-
-def test_client_error_is_not_retried(article):
-    server = ScriptedModel(lambda request: Answer(status=401))
-    with server as url, pytest.raises(RewriteFailed) as failure:
-        rewrite(client(url), article)
-    assert failure.value.reason == "http_error" and len(server.requests) == 1
 
 
 def test_stall_beyond_the_timeout_falls_back_without_a_retry(article):
