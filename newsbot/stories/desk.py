@@ -35,12 +35,11 @@ _BULLETIN = regex.compile(r"\d+보")
 def same_article(known: dict[str, str], new: dict[str, str]) -> bool:
     """Whether two story sources are one article: the same URL, or the same outlet and the same path
     and query on another host (``m.`` and ``www.``, a new port, http and https)."""
-    if url_key(known["url"]) == url_key(new["url"]):
-        return True
-    if not known["name"] or known["name"] != new["name"]:
-        return False
     before, after = urlsplit(url_key(known["url"])), urlsplit(url_key(new["url"]))
-    return before.path not in ("", "/") and (before.path, before.query) == (after.path, after.query)
+    if before == after:
+        return True
+    same_outlet = bool(known["name"]) and known["name"] == new["name"]
+    return same_outlet and before.path not in ("", "/") and (before.path, before.query) == (after.path, after.query)
 
 
 def completeness(title: str, body_text: str) -> tuple[int, int]:
