@@ -8,8 +8,8 @@ lead (news puts the essentials first), then the best that fit are kept in articl
 
 from __future__ import annotations
 
-import math
 import re
+from collections.abc import Iterable, Iterator
 
 from newsbot.extract import korean
 from newsbot.extract.wires import ENGLISH_DATELINE_NAMES
@@ -47,7 +47,11 @@ def split_sentences(text: str, language: str = "") -> list[str]:
 
 def split_paragraphs(text: str, language: str = "") -> list[list[str]]:
     """The sentences of each paragraph of ``text`` (paragraphs separated by newlines), in order."""
-    paragraphs: list[list[str]] = []
+    return list(_paragraph_sentences(text, language))
+
+
+def _paragraph_sentences(text: str, language: str) -> Iterator[list[str]]:
+    """:func:`split_paragraphs`, one paragraph at a time (a caller that needs the first few stops early)."""
     is_korean = korean.is_korean_text(text, language)
     for paragraph in text.split("\n"):
         paragraph = paragraph.strip()
@@ -57,8 +61,7 @@ def split_paragraphs(text: str, language: str = "") -> list[list[str]]:
             sentences = _split_korean(paragraph)
         else:
             sentences = _split_western(paragraph)
-        paragraphs.append([sentence for sentence in sentences if sentence])
-    return paragraphs
+        yield [sentence for sentence in sentences if sentence]
 
 
 # Korean: a sentence ends in final punctuation (after the verb ending: 했다. 합니다. 까? 죠.), maybe
@@ -157,12 +160,18 @@ def _textrank(word_sets: list[set[str]], damping: float = 0.85, iterations: int 
     import numpy  # here, not at the top: only the worker processes need it, not the crawl process
 
     size = len(word_sets)
+    # Words shared by each pair of sentences, as one product of the sentence-word incidence matrix.
+    vocabulary: dict[str, int] = {}
+    incidence = numpy.zeros((size, sum(map(len, word_sets))))
+    for row, word_set in enumerate(word_sets):
+        incidence[row, [vocabulary.setdefault(word, len(vocabulary)) for word in word_set]] = 1.0
+    shared = incidence @ incidence.T
+    numpy.fill_diagonal(shared, 0.0)
+    lengths = numpy.array([len(word_set) for word_set in word_sets], dtype=float)
+    logs = numpy.log(numpy.maximum(lengths, 1.0))
+    linked = (shared > 0) & (lengths[:, None] > 1) & (lengths[None, :] > 1)
     weights = numpy.zeros((size, size))
-    for i in range(size):
-        for j in range(i + 1, size):
-            shared = len(word_sets[i] & word_sets[j])
-            if shared and len(word_sets[i]) > 1 and len(word_sets[j]) > 1:
-                weights[i, j] = weights[j, i] = shared / (math.log(len(word_sets[i])) + math.log(len(word_sets[j])))
+    weights[linked] = shared[linked] / (logs[:, None] + logs[None, :])[linked]
     totals = weights.sum(axis=1)
     totals[totals == 0] = 1.0
     transition = (weights / totals[:, None]).T  # row i: what each sentence j passes to i
@@ -191,15 +200,18 @@ def article_paragraphs(body_html: str) -> str:
     return "\n".join(lines)
 
 
-def candidate_sentences(body_text: str, language: str = "") -> list[str]:
-    """Sentences fit for a summary: no dateline, byline, credit, copyright, fragment or open quotation.
+def candidate_sentences(body_text: str, language: str = "", limit: int = 0) -> list[str]:
+    """Sentences fit for a summary: no dateline, byline, credit, copyright, fragment or open quotation;
+    the first ``limit`` of them when given.
 
     A sentence that leaves a quotation open, and the rest of its paragraph (the quotation goes on to a
     later paragraph, newspaper style), are left out: on their own they are quoted words without quotes.
     """
     is_korean = korean.is_korean_text(body_text, language)
     kept: list[str] = []
-    for sentence in _outside_open_quotations(split_paragraphs(body_text, language)):
+    for sentence in _outside_open_quotations(_paragraph_sentences(body_text, language)):
+        if limit and len(kept) >= limit:
+            break
         if is_korean:
             sentence = korean.strip_dateline(sentence)
             if korean.is_boilerplate_line(sentence):
@@ -217,15 +229,13 @@ def candidate_sentences(body_text: str, language: str = "") -> list[str]:
     return kept
 
 
-def _outside_open_quotations(paragraphs: list[list[str]]) -> list[str]:
+def _outside_open_quotations(paragraphs: Iterable[list[str]]) -> Iterator[str]:
     """The sentences of ``paragraphs`` before any that leaves a quotation open in its paragraph."""
-    sentences: list[str] = []
     for paragraph in paragraphs:
         for sentence in paragraph:
             if unbalanced_quotation(sentence):
                 break
-            sentences.append(sentence)
-    return sentences
+            yield sentence
 
 
 # Measured against the pages' own descriptions on 249 Fundus articles (word F1): TextRank alone
@@ -255,7 +265,7 @@ def leans_on_previous(sentence: str) -> bool:
 def ranked_sentences(body_text: str, language: str = "") -> list[tuple[int, str]]:
     """Candidate sentences as ``(position, sentence)``, best first (TextRank plus the lead bonus)."""
     # The lead bonus decides past the first few dozen sentences; TextRank is quadratic in their number.
-    sentences = candidate_sentences(body_text, language)[:MAX_CANDIDATES]
+    sentences = candidate_sentences(body_text, language, limit=MAX_CANDIDATES)
     if not sentences:
         return []
     is_korean = korean.is_korean_text(body_text, language)

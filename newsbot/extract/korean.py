@@ -13,9 +13,11 @@ from __future__ import annotations
 import re
 
 from newsbot.extract.wires import CREDIT_MARKS, KOREAN_AGENCY_NAMES, KOREAN_NAMES
-from newsbot.text import LETTER
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
+# Counted by what is left once the rest is removed: quicker than a list of every letter.
+_NOT_LETTERS = re.compile(r"[\W\d_]+")
+_NOT_HANGUL = re.compile(r"[^\uac00-\ud7a3]+")
 _REPORTER = r"[가-힣]{2,4}(?:\s*[·ㆍ,]\s*[가-힣]{2,4})*\s*(?:기자|특파원|객원기자|인턴기자|선임기자|통신원|PD)"
 _AGENCY = r"(?:" + KOREAN_AGENCY_NAMES + r"|[가-힣A-Za-z0-9]{1,12})"
 
@@ -60,8 +62,8 @@ def is_korean_text(text: str, language: str) -> bool:
 def is_korean(text: str, threshold: float = 0.3) -> bool:
     """True when at least ``threshold`` of the letters in ``text`` are Hangul."""
     sample = text[:3000]
-    letters = len(LETTER.findall(sample))
-    return bool(letters) and len(HANGUL.findall(sample)) / letters >= threshold
+    letters = len(_NOT_LETTERS.sub("", sample))
+    return bool(letters) and len(_NOT_HANGUL.sub("", sample)) / letters >= threshold
 
 
 def is_boilerplate_line(text: str) -> bool:

@@ -126,7 +126,9 @@ class StoryDesk:
             or fields["completeness"] > main["completeness"]
         ):
             record.main = fields
-        self.store.save(record, urls, terms)
+        seq = self.store.save(record, urls, terms)
+        if seq == self.seq + 1:
+            self.seq = seq  # nobody saved since this desk looked: the grouper already holds this change
         return record, is_new
 
     def close(self) -> None:

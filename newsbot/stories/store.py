@@ -117,12 +117,13 @@ class SqliteStoryStore:
         stories = [StoryRecord.from_json(data).story for data, _ in rows]
         return stories, max([seq] + [row[1] for row in rows])
 
-    def save(self, record: StoryRecord, urls: list[str], terms: list[str]) -> None:
-        """Store ``record``, the article URLs that joined it, and the joining article's terms, in one transaction."""
+    def save(self, record: StoryRecord, urls: list[str], terms: list[str]) -> int:
+        """Store ``record``, the article URLs that joined it, and the joining article's terms, in one
+        transaction; returns the change's sequence number."""
         with self._transaction():
-            self._save(record, urls, terms)
+            return self._save(record, urls, terms)
 
-    def _save(self, record: StoryRecord, urls: list[str], terms: list[str]) -> None:
+    def _save(self, record: StoryRecord, urls: list[str], terms: list[str]) -> int:
         (seq,) = self._db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM stories").fetchone()
         self._db.execute(
             "INSERT OR REPLACE INTO stories (id, seq, expires, data) VALUES (?, ?, ?, ?)",
@@ -137,6 +138,7 @@ class SqliteStoryStore:
                 "INSERT INTO story_terms (term, df) VALUES (?, 1) ON CONFLICT(term) DO UPDATE SET df = df + 1",
                 [(term,) for term in [_DOCUMENTS, *terms]],
             )
+        return seq
 
     def frequencies(self, max_terms: int) -> tuple[int, Counter]:
         """Articles counted and each term's document frequency; beyond ``max_terms`` the rarest are forgotten."""
@@ -210,7 +212,7 @@ class RedisStoryStore:
         stories = [record.story for story_id, _ in pairs if (record := self.get(story_id))]
         return stories, int(max([seq] + [score for _, score in pairs]))
 
-    def save(self, record: StoryRecord, urls: list[str], terms: list[str]) -> None:
+    def save(self, record: StoryRecord, urls: list[str], terms: list[str]) -> int:
         expires = _expiry(self.window_hours)
         ttl = max(int(expires - time.time()), 60) + 86400  # a backstop; close_expired removes them first
         seq = self.server.incr(f"{self.prefix}:counter")
@@ -226,6 +228,7 @@ class RedisStoryStore:
                 for term in terms:
                     pipe.hincrby(f"{self.prefix}:df", term, 1)
             pipe.execute()
+        return seq
 
     def frequencies(self, max_terms: int) -> tuple[int, Counter]:
         frequency = Counter({term: int(df) for term, df in self.server.hscan_iter(f"{self.prefix}:df")})
