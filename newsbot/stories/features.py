@@ -19,7 +19,9 @@ import regex
 
 from newsbot.text import digest
 
-_WORD = regex.compile(r"\p{Hangul}+|[\p{L}\p{M}][\p{L}\p{M}'’]*|\d[\d,.]*\d|\d")
+# Groups: 1 a Hangul run, 2 a word of another script, 3 a number.
+_WORD = regex.compile(r"(\p{Hangul}+)|([\p{L}\p{M}][\p{L}\p{M}'’]*)|(\d[\d,.]*\d|\d)")
+_HANGUL_RUN, _OTHER_WORD = 1, 2
 _SENTENCE_END = regex.compile(r"[.!?…\"“”'‘’:;]\s*$|^\s*$")
 _TITLE_BEFORE = regex.compile(
     r"\b(?:Mr|Mrs|Ms|Dr|Gov|Sen|Rep|Gen|Lt|Col|Sgt|Capt|Cmdr|Adm|Maj|Prof|Rev|Sr|Jr|Atty|Det|Supt)\.\s*$"
@@ -41,7 +43,6 @@ _STOPWORDS = frozenset(
     august september october november december
     """.split()
 )
-_HANGUL = regex.compile(r"\p{Hangul}")
 
 
 @dataclass(frozen=True)
@@ -62,24 +63,28 @@ def _terms(text: str, counts: Counter, weight: float, case: Counter | None) -> N
     """Add ``text``'s terms to ``counts``; with ``case``, count per stem how often it is written
     capitalized inside a sentence (+1) or lower-case (-1)."""
     previous_end = 0
+    stems: dict[str, str] = {}  # a word's stem, "" for a stopword: most words come back in an article
     for match in _WORD.finditer(text):
         word = match.group()
         start, previous_end = previous_end, match.end()
-        if _HANGUL.match(word):
+        kind = match.lastindex
+        if kind == _HANGUL_RUN:
             for i in range(len(word) - 1):
                 counts[word[i : i + 2]] += weight
             if len(word) == 1:
                 counts[word] += weight
             continue
-        if word[0].isdigit():
+        if kind != _OTHER_WORD:
             digits = word.replace(",", "")
             if len(digits) > 1:
                 counts["#" + digits] += weight
             continue
-        lower = word.lower()
-        if lower in _STOPWORDS or len(lower) < 3:
+        stem = stems.get(word)
+        if stem is None:
+            lower = word.lower()
+            stem = stems[word] = "" if lower in _STOPWORDS or len(lower) < 3 else _stem(word)
+        if not stem:
             continue
-        stem = _stem(word)
         counts[stem] += weight
         if case is not None:
             if word[0].islower():
