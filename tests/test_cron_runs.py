@@ -14,6 +14,7 @@ from pathlib import Path
 from conftest import PROJECT_ROOT, newsbot_command, read_post, run_crawl, run_newsbot
 
 from newsbot.runtime.quickcheck import ProjectSettings, unchanged_run
+from newsbot.runtime.report import source_failures
 
 
 def _posts(output: Path) -> dict[str, int]:
@@ -141,6 +142,19 @@ def _closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def test_many_unreachable_feeds_give_one_short_reason_per_cause():
+    # A source of 13 feeds with no network: one reason naming the cause, not 13 URLs on one line.
+    feeds = [f"https://www.yna.co.kr/rss/{name}.xml" for name in ("news", "politics", "economy")] * 4 + [
+        "https://www.yna.co.kr/rss/sports.xml"
+    ]
+    failures = [(url, "DNS lookup failed") for url in feeds] + [("https://feeds.example/n.xml", "HTTP 404")]
+    stats = {"newsbot/feed/error": len(failures)}
+    assert source_failures(stats, feed_failures=failures) == [
+        "13 feeds unreachable (DNS lookup failed): https://www.yna.co.kr/rss/news.xml and 12 more",
+        "feed unreachable: https://feeds.example/n.xml (HTTP 404)",
+    ]
 
 
 def test_unreachable_feed_fails_with_one_clear_line_and_the_log_in_the_log_file(tmp_path):

@@ -56,10 +56,12 @@ BUG_REASONS = ("spider error", "did not start")
 """Failures whose cause is a traceback in the log (a bug), not a sentence in the report."""
 
 
-def source_failures(stats: dict, shared_queue: bool = False, feed_failures: list[str] | None = None) -> list[str]:
+def source_failures(
+    stats: dict, shared_queue: bool = False, feed_failures: list[tuple[str, str]] | None = None
+) -> list[str]:
     """Why a finished crawl counts as failed for cron; empty when it went fine.
 
-    ``feed_failures`` names each unreachable feed and its cause (``URL (connection refused)``).
+    ``feed_failures`` gives each unreachable feed and its cause (``connection refused``).
     With a shared (Redis) queue another worker may have fetched every feed: not a failure.
     """
     reasons = []
@@ -68,7 +70,7 @@ def source_failures(stats: dict, shared_queue: bool = False, feed_failures: list
     elif stats.get("finish_reason") == "shutdown":
         reasons.append("interrupted (a signal stopped the crawl before it finished)")
     if feed_failures:
-        reasons += [f"feed unreachable: {failure}" for failure in feed_failures]
+        reasons += _unreachable_feeds(feed_failures)
     elif stats.get("newsbot/feed/error"):
         reasons.append(f"{counted(stats['newsbot/feed/error'], 'feed')} unreachable")
     if stats.get("newsbot/feed/unparseable"):
@@ -77,6 +79,20 @@ def source_failures(stats: dict, shared_queue: bool = False, feed_failures: list
         reasons.append("spider error")
     if not stats.get("newsbot/feed/fetched") and not reasons and not shared_queue:
         reasons.append("no feed was fetched")
+    return reasons
+
+
+def _unreachable_feeds(failures: list[tuple[str, str]]) -> list[str]:
+    """One reason per cause: a source whose 13 feeds fail to resolve gets one line, not 13 URLs."""
+    by_cause: dict[str, list[str]] = {}
+    for url, cause in failures:
+        by_cause.setdefault(cause, []).append(url)
+    reasons = []
+    for cause, urls in by_cause.items():
+        if len(urls) == 1:
+            reasons.append(f"feed unreachable: {urls[0]} ({cause})")
+        else:
+            reasons.append(f"{len(urls)} feeds unreachable ({cause}): {urls[0]} and {len(urls) - 1} more")
     return reasons
 
 

@@ -77,7 +77,8 @@ class NewsSpider(scrapy.Spider):
         """Per feed fetched this run: its ETag, Last-Modified and (for a sitemap index) its sitemaps."""
         self._feeds_read: dict[str, None] = {}
         """Every feed asked this run, in order (304s and an index's sitemaps too), each asked once."""
-        self.feed_failures: list[str] = []
+        self.feed_failures: list[tuple[str, str]] = []
+        """``(url, cause)`` of each feed that could not be fetched."""
         """``URL (cause)`` of each feed that could not be fetched, for the run's final error line."""
 
     @classmethod
@@ -248,7 +249,7 @@ class NewsSpider(scrapy.Spider):
             self.crawler.stats.inc_value("newsbot/feed/refused")
             return
         self.crawler.stats.inc_value("newsbot/feed/error")
-        self.feed_failures.append(f"{failure.request.url} ({failure_cause(failure)})")
+        self.feed_failures.append((failure.request.url, failure_cause(failure)))
         logger.error("feed failed: %s (%s)", failure.request.url, failure.getErrorMessage())
 
     def article_failed(self, failure: Failure) -> None:
