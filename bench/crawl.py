@@ -3,11 +3,12 @@
     python bench/crawl.py [--data ../shared/data] [-n 400] [--repeat 3]
 
 Serves N distinct real pages on 127.0.0.1 with a feed, runs ``newsbot crawl feed``
-to posts, and prints wall time, articles per second, CPU seconds per article and
-peak RSS (crawl process plus its workers), then the time of ``trafilatura.extract``
-alone over the same pages in one process (the floor) and the ratio crawl / floor.
-Also: a second run over the unchanged feed, and peak RSS at 4 x N pages (copies
-with distinct URLs and canonical links).
+to posts, and prints wall time, articles per second and CPU seconds per article,
+then the time of ``trafilatura.extract`` alone over the same pages in one process
+(the floor) and the ratio crawl / floor. Also: a second run over the unchanged feed;
+peak RSS and PSS (crawl process plus its workers) in a run of their own, since
+sampling PSS costs the crawl CPU; and peak memory at 4 x N pages (copies with
+distinct URLs and canonical links).
 """
 
 from __future__ import annotations
@@ -68,9 +69,13 @@ def site_for(pages: list[tuple[str, bytes]], copies: int = 1) -> LocalSite:
 _TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def _sample_tree(pid: int, cpu_seconds: dict[int, float], peaks: dict[int, int]) -> tuple[int, int]:
-    """RSS and PSS (shared pages split between the processes sharing them) of ``pid`` and all its
-    descendants in KiB; records each one's CPU seconds so far and its own peak RSS."""
+def _sample_tree(pid: int, cpu_seconds: dict[int, float], peaks: dict[int, int], pss: bool) -> tuple[int, int]:
+    """RSS and, with ``pss``, PSS (shared pages split between the processes sharing them) of ``pid``
+    and all its descendants in KiB; records each one's CPU seconds so far and its own peak RSS.
+
+    PSS walks every page table: about 10 ms of CPU a sample over a crawl's processes, a sixth of
+    a core at 20 samples a second, taken from the crawl it measures. Timed runs go without it.
+    """
     total_rss = total_pss = 0
     pending = [pid]
     while pending:
@@ -78,8 +83,9 @@ def _sample_tree(pid: int, cpu_seconds: dict[int, float], peaks: dict[int, int])
         try:
             with open(f"/proc/{current}/status", encoding="ascii") as status:
                 rss = next((int(line.split()[1]) for line in status if line.startswith("VmRSS:")), 0)
-            with open(f"/proc/{current}/smaps_rollup", encoding="ascii") as rollup:
-                total_pss += next((int(line.split()[1]) for line in rollup if line.startswith("Pss:")), 0)
+            if pss:
+                with open(f"/proc/{current}/smaps_rollup", encoding="ascii") as rollup:
+                    total_pss += next((int(line.split()[1]) for line in rollup if line.startswith("Pss:")), 0)
             with open(f"/proc/{current}/stat", encoding="ascii") as stat:
                 fields = stat.read().rsplit(")", 1)[1].split()
             cpu_seconds[current] = (int(fields[11]) + int(fields[12])) / _TICKS
@@ -93,8 +99,9 @@ def _sample_tree(pid: int, cpu_seconds: dict[int, float], peaks: dict[int, int])
     return total_rss, total_pss
 
 
-def crawl(url: str, output: str) -> dict:
-    """One ``newsbot crawl`` run: wall and CPU seconds, peak RSS and PSS of its process tree, posts written."""
+def crawl(url: str, output: str, pss: bool = False) -> dict:
+    """One ``newsbot crawl`` run: wall and CPU seconds, peak RSS (and with ``pss`` peak PSS) of its
+    process tree, posts written."""
     command = [
         sys.executable, "-m", "newsbot.cli", "crawl", "feed", "-a", f"url={url}/feed.xml",
         "-s", f"NEWSBOT_OUTPUT={output}", "-s", "NEWSBOT_IMAGE_MODE=remote", "-s", "AUTOTHROTTLE_ENABLED=False",
@@ -107,8 +114,8 @@ def crawl(url: str, output: str) -> dict:
     cpu_seconds: dict[int, float] = {}
     process_peaks: dict[int, int] = {}
     while process.poll() is None:
-        rss, pss = _sample_tree(process.pid, cpu_seconds, process_peaks)
-        peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
+        rss, tree_pss = _sample_tree(process.pid, cpu_seconds, process_peaks, pss)
+        peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, tree_pss)
         time.sleep(0.05)
     wall = time.perf_counter() - started
     cpu = sum(cpu_seconds.values())  # last sample of each process: slightly under the true total
@@ -147,16 +154,17 @@ def main() -> None:
     ratio, first, second = sorted(runs, key=lambda run: run[0])[len(runs) // 2]  # the median pair
     floor_seconds = first["wall"] / ratio
     print(f"crawl:  {first['wall']:.1f} s wall, {first['posts']} posts, {len(pages) / first['wall']:.1f} articles/s, "
-          f"{first['cpu'] / len(pages) * 1000:.0f} ms CPU/article ({first['crawl_cpu']:.1f} s in the crawl process), peak RSS {first['peak_mib']:.0f} MiB, exit {first['status']}")
-    print(f"        peak PSS {first['pss_mib']:.0f} MiB (shared pages counted once); "
-          f"per-process peak RSS (MiB): {', '.join(map(str, first['processes']))}")
+          f"{first['cpu'] / len(pages) * 1000:.0f} ms CPU/article ({first['crawl_cpu']:.1f} s in the crawl process), exit {first['status']}")
     print(f"floor:  trafilatura.extract alone {floor_seconds:.1f} s in one process; ratio crawl / floor {first['wall'] / floor_seconds:.2f}")
     print(f"second run over the unchanged feed: {second['wall']:.1f} s ({second['wall'] / first['wall'] * 100:.0f}% of the first), {second['posts']} posts")
+    with tempfile.TemporaryDirectory() as output, LocalServer(site_for(pages)) as url:
+        memory = crawl(url, output, pss=True)
+    print(f"memory (a run of its own, sampling PSS): peak RSS {memory['peak_mib']:.0f} MiB, peak PSS {memory['pss_mib']:.0f} MiB "
+          f"(shared pages counted once); per-process peak RSS (MiB): {', '.join(map(str, memory['processes']))}")
     with tempfile.TemporaryDirectory() as output, LocalServer(site_for(pages, copies=4)) as url:
-        large = crawl(url, output)
+        large = crawl(url, output, pss=True)
     print(f"4 x N = {4 * len(pages)} pages: peak RSS {large['peak_mib']:.0f} MiB "
-          f"({large['peak_mib'] / first['peak_mib']:.2f} x), {large['posts']} posts, {large['wall']:.1f} s")
-
+          f"({large['peak_mib'] / memory['peak_mib']:.2f} x), peak PSS {large['pss_mib']:.0f} MiB, {large['posts']} posts, {large['wall']:.1f} s")
 
 if __name__ == "__main__":
     main()
