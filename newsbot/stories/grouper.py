@@ -154,10 +154,16 @@ class Grouper:
         self.stories: OrderedDict[str, Story] = OrderedDict()
         self._index: dict[str, set[str]] = {}
 
-    def idf(self, term: str) -> float:
-        """Inverse document frequency over the articles seen so far (names weighted up)."""
-        value = math.log((self.document_count + 1 + IDF_PRIOR) / (self.document_frequency[term] + 1)) + 1.0
-        return value * self.config.name_weight if term[0] == "@" else value
+    def tf_idf(self, raw: Mapping[str, float]) -> dict[str, float]:
+        """``raw`` weights times each term's inverse document frequency over the articles seen so far
+        (names weighted up); one pass with the lookups hoisted: it runs for every term of every article."""
+        seen = self.document_count + 1 + IDF_PRIOR
+        frequency, name_weight, log = self.document_frequency, self.config.name_weight, math.log
+        weighted = {}
+        for term, weight in raw.items():
+            value = log(seen / (frequency[term] + 1)) + 1.0
+            weighted[term] = weight * (value * name_weight if term[0] == "@" else value)
+        return weighted
 
     def similarity(self, article: dict[str, float], story: Story) -> float:
         """Average cosine between ``article`` (a unit TF-IDF vector) and the story's articles."""
@@ -185,7 +191,7 @@ class Grouper:
         raw = {sys.intern(term): weight for term, weight in raw.items()}
         self.document_count += 1
         self.document_frequency.update(raw.keys())
-        article = _normalized({term: weight * self.idf(term) for term, weight in raw.items()})
+        article = _normalized(self.tf_idf(raw))
         best, best_score = None, self.config.threshold
         for story_id in self._candidates(article):
             story = self.stories[story_id]
