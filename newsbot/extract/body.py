@@ -72,6 +72,7 @@ _PAYWALL = re.compile(
 )
 _CLOCK_TIME = re.compile(r"\d{1,2}\s*[:時]\s*\d{2}")
 _MAX_DATE_LINE_LETTERS = 12
+_MAX_SECTION_LABEL = 40
 # A short paragraph that is mostly one link is a promo for another story.
 _PROMO_CHARS = 150
 _PROMO_LINK_SHARE = 0.8
@@ -305,7 +306,7 @@ def clean_fragment(body: lxml.html.HtmlElement, title: str = "") -> None:
         if len(text) < 200 and _PAYWALL.search(text):
             _drop_from(element)  # what follows a paywall notice is the sign-up form
             break
-        if len(text) < 120 and all(_BOILERPLATE.match(line) or _is_date_line(line) for line in text.split("\n") if line.strip()):
+        if len(text) < 120 and _is_stamp(element, text):
             element.drop_tree()
             continue
         if element.tag == "p" and len(text) < _PROMO_CHARS and _link_density(element) >= _PROMO_LINK_SHARE:
@@ -327,6 +328,24 @@ def clean_fragment(body: lxml.html.HtmlElement, title: str = "") -> None:
                 continue
         first_text_block = False
     prune_trailing_links(body)
+
+
+def _is_stamp(element: lxml.html.HtmlElement, text: str) -> bool:
+    """A block of bylines, credits or time stamps only, maybe with its section's link in front
+    (Yonhap's "North Korea / 09:31 August 20, 2019")."""
+    if _only_stamps(text):
+        return True
+    unlabelled = text
+    for link in element.iter("a"):
+        label = normalize_space(link.text_content())
+        if label and len(label) <= _MAX_SECTION_LABEL:
+            unlabelled = unlabelled.replace(label, " ", 1)
+    return unlabelled != text and _only_stamps(unlabelled)
+
+
+def _only_stamps(text: str) -> bool:
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    return bool(lines) and all(_BOILERPLATE.match(line) or _is_date_line(line) for line in lines)
 
 
 def _is_date_line(line: str) -> bool:
