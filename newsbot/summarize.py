@@ -122,6 +122,7 @@ _CLOSED_BY = {
     "“": "”", "„": "“”", "‚": "‘’", "‘": "’", "«": "»", "»": "«»", "”": "”", '"': '"', "「": "」", "『": "』",
 }
 _CLOSERS_ONLY = "」』"
+_QUOTATION_MARK = re.compile("[" + re.escape("".join(_CLOSED_BY) + _CLOSERS_ONLY) + "]")
 
 
 def unbalanced_quotation(sentence: str) -> bool:
@@ -130,6 +131,8 @@ def unbalanced_quotation(sentence: str) -> bool:
     Such a sentence was cut from a quotation going on past it (over paragraphs, in newspaper style):
     on its own it leaves the quotation open.
     """
+    if not _QUOTATION_MARK.search(sentence):
+        return False  # most sentences: no character-by-character walk
     opened: list[str] = []
     for char in sentence:
         if opened and char in _CLOSED_BY[opened[-1]]:
