@@ -8,6 +8,7 @@ lead (news puts the essentials first), then the best that fit are kept in articl
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Iterator
 
@@ -163,18 +164,12 @@ def _textrank(word_sets: list[set[str]], damping: float = 0.85, iterations: int 
     import numpy  # here, not at the top: only the worker processes need it, not the crawl process
 
     size = len(word_sets)
-    # Words shared by each pair of sentences, as one product of the sentence-word incidence matrix.
-    vocabulary: dict[str, int] = {}
-    incidence = numpy.zeros((size, sum(map(len, word_sets))))
-    for row, word_set in enumerate(word_sets):
-        incidence[row, [vocabulary.setdefault(word, len(vocabulary)) for word in word_set]] = 1.0
-    shared = incidence @ incidence.T
-    numpy.fill_diagonal(shared, 0.0)
-    lengths = numpy.array([len(word_set) for word_set in word_sets], dtype=float)
-    logs = numpy.log(numpy.maximum(lengths, 1.0))
-    linked = (shared > 0) & (lengths[:, None] > 1) & (lengths[None, :] > 1)
     weights = numpy.zeros((size, size))
-    weights[linked] = shared[linked] / (logs[:, None] + logs[None, :])[linked]
+    for i in range(size):
+        for j in range(i + 1, size):
+            shared = len(word_sets[i] & word_sets[j])
+            if shared and len(word_sets[i]) > 1 and len(word_sets[j]) > 1:
+                weights[i, j] = weights[j, i] = shared / (math.log(len(word_sets[i])) + math.log(len(word_sets[j])))
     totals = weights.sum(axis=1)
     totals[totals == 0] = 1.0
     transition = (weights / totals[:, None]).T  # row i: what each sentence j passes to i
