@@ -48,12 +48,11 @@ def split_sentences(text: str, language: str = "") -> list[str]:
 
 def split_paragraphs(text: str, language: str = "") -> list[list[str]]:
     """The sentences of each paragraph of ``text`` (paragraphs separated by newlines), in order."""
-    return list(_paragraph_sentences(text, language))
+    return list(_paragraph_sentences(text, korean.is_korean_text(text, language)))
 
 
-def _paragraph_sentences(text: str, language: str) -> Iterator[list[str]]:
+def _paragraph_sentences(text: str, is_korean: bool) -> Iterator[list[str]]:
     """:func:`split_paragraphs`, one paragraph at a time (a caller that needs the first few stops early)."""
-    is_korean = korean.is_korean_text(text, language)
     for paragraph in text.split("\n"):
         paragraph = paragraph.strip()
         if not paragraph:
@@ -205,9 +204,13 @@ def candidate_sentences(body_text: str, language: str = "", limit: int = 0) -> l
     A sentence that leaves a quotation open, and the rest of its paragraph (the quotation goes on to a
     later paragraph, newspaper style), are left out: on their own they are quoted words without quotes.
     """
-    is_korean = korean.is_korean_text(body_text, language)
+    return _candidates(body_text, korean.is_korean_text(body_text, language), limit)
+
+
+def _candidates(body_text: str, is_korean: bool, limit: int) -> list[str]:
+    """:func:`candidate_sentences` with the script known (it is worked out once per article)."""
     kept: list[str] = []
-    for sentence in _outside_open_quotations(_paragraph_sentences(body_text, language)):
+    for sentence in _outside_open_quotations(_paragraph_sentences(body_text, is_korean)):
         if limit and len(kept) >= limit:
             break
         if is_korean:
@@ -263,10 +266,10 @@ def leans_on_previous(sentence: str) -> bool:
 def ranked_sentences(body_text: str, language: str = "") -> list[tuple[int, str]]:
     """Candidate sentences as ``(position, sentence)``, best first (TextRank plus the lead bonus)."""
     # The lead bonus decides past the first few dozen sentences; TextRank is quadratic in their number.
-    sentences = candidate_sentences(body_text, language, limit=MAX_CANDIDATES)
+    is_korean = korean.is_korean_text(body_text, language)
+    sentences = _candidates(body_text, is_korean, MAX_CANDIDATES)
     if not sentences:
         return []
-    is_korean = korean.is_korean_text(body_text, language)
     scores = _textrank([_words(sentence, is_korean) for sentence in sentences])
     best = max(scores) or 1.0
     order = sorted(range(len(sentences)), key=lambda index: _rank(scores[index], index, best), reverse=True)
