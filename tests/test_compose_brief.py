@@ -12,7 +12,7 @@ import pytest
 from conftest import FIXTURES, PAGES, read_post, run_crawl
 
 from newsbot import extract_article
-from newsbot.compose.brief import copied_chars, copy_limit, excerpt_and_key_sentences, fit_copy_limit
+from newsbot.compose.brief import ArticleRuns, copied_chars, copy_limit, excerpt_and_key_sentences, fit_copy_limit
 from newsbot.devserver import LocalServer, LocalSite, SavedPage
 from newsbot.exporters.jekyll import PostTemplate, render_post
 from newsbot.summarize import article_paragraphs, leans_on_previous
@@ -69,6 +69,21 @@ def test_brief_of_a_real_korean_page_copies_at_most_a_third_and_600_characters(p
     assert f'<a href="{html.escape(url)}">' in body
     full = render_post(article, PostTemplate(body_mode="full"))
     assert copied_chars(visible_text(full), article.body_text) > limit  # the measure sees a copy
+
+
+@pytest.mark.parametrize("page,url", korean_pages()[:2], ids=lambda value: getattr(value, "name", ""))
+def test_copied_prefixes_agree_with_copied_for_every_prefix_of_a_real_brief(page, url):
+    article = extract_article(gzip.decompress(page.read_bytes()), url)
+    text = article_paragraphs(article.body_html) or article.body_text
+    summary, keys = excerpt_and_key_sentences(text, 150, "ko")
+    runs = ArticleRuns(article.body_text + "\n" + summary)  # the summary twice: runs that repeat count twice
+    post = " ".join([article.title, summary, *keys])
+    by_prefix = runs.copied_prefixes(post)
+    assert by_prefix[-1] == runs.copied(post) > 0
+    for end in range(0, len(post), 7):
+        prefix = post[:end].rstrip()
+        expected = by_prefix[len(prefix) - 20] if len(prefix) >= 20 else 0
+        assert runs.copied(prefix) == expected
 
 
 def test_copy_limit_wins_over_summary_and_key_sentences_of_a_short_article():

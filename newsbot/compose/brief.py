@@ -73,6 +73,29 @@ class ArticleRuns:
                     covered[again : again + run] = full
         return covered.count(1)
 
+    def copied_prefixes(self, post_text: str) -> list[int]:
+        """:meth:`copied` of every prefix of ``post_text`` (white space collapsed) in one pass: entry
+        ``i`` is for its first ``i + run`` characters, and prefixes shorter than a run copy nothing."""
+        post, run = _normalized(post_text), self.run
+        if len(post) < run or self.length < run:
+            return []
+        covered = bytearray(self.length)
+        full = b"\x01" * run
+        counts: list[int] = []
+        total = 0
+        seen: set[str] = set()
+        for start in range(len(post) - run + 1):
+            piece = post[start : start + run]
+            if piece not in seen:
+                seen.add(piece)
+                first = self.first.get(piece)
+                if first is not None:
+                    for at in (first, *self.repeats.get(piece, ())):
+                        total += run - covered[at : at + run].count(1)
+                        covered[at : at + run] = full
+            counts.append(total)
+        return counts
+
 
 def copy_limit(article_text: str) -> int:
     """Characters of the article a post may copy: a third of it, never more than 600."""
@@ -114,7 +137,9 @@ def fit_copy_limit(title: str, summary: str, key_sentences: list[str], text: str
     def copied() -> int:
         return article.copied(" ".join([title, summary, *keys]))
 
-    while keys and copied() > limit:
+    # Dropping key sentences from the end leaves a prefix of the post: one pass counts them all.
+    by_prefix = article.copied_prefixes(" ".join([title, summary, *keys]))
+    while keys and _at_prefix(by_prefix, " ".join([title, summary, *keys])) > limit:
         keys.pop()
     while summary and copied() > limit:
         sentences = split_sentences(summary)  # whole sentences, quotations and their closing marks kept
@@ -124,6 +149,12 @@ def fit_copy_limit(title: str, summary: str, key_sentences: list[str], text: str
             # A run of COPY_RUN characters is copying; below that a cut summary copies nothing.
             summary = shorten(summary, max(len(summary) - COPY_RUN, 0)) if len(summary) > COPY_RUN else ""
     return summary, keys
+
+
+def _at_prefix(by_prefix: list[int], prefix: str) -> int:
+    """What ``prefix`` copies, from :meth:`ArticleRuns.copied_prefixes` of a post it begins."""
+    length = len(_normalized(prefix))
+    return by_prefix[length - COPY_RUN] if length >= COPY_RUN and by_prefix else 0
 
 
 def made_brief(title: str, summary: str, key_sentences: list[str], text: str) -> dict:
