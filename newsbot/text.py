@@ -13,7 +13,6 @@ _TAG_START = re.compile(r"<(?=[A-Za-z!/?])")
 # Cc and Cf minus the ones text needs (tab and newline become spaces below; ZWJ/ZWNJ shape scripts).
 _KEEP_FORMAT = {"\u200c", "\u200d"}
 _CONTROL = regex.compile(r"[\p{Cc}\p{Cf}\p{Cs}\p{Co}\u2028\u2029]")
-_SPACE = re.compile(r"\s+")
 LETTER = re.compile(r"[^\W\d_]")
 """One letter of any script (``\\w`` without digits and underscore)."""
 # Only what changes: a run led by another space character, or two spaces and more (a quarter faster
@@ -52,7 +51,7 @@ def plain_text(value: object, max_length: int = 0) -> str:
             break
         text = html.unescape(stripped)
     text = _TAG_START.sub("< ", _without_controls(text))
-    text = _SPACE.sub(" ", text).strip()
+    text = " ".join(text.split())  # the same white space as \s
     if max_length and len(text) > max_length:
         text = text[:max_length].rsplit(" ", 1)[0].rstrip()
     return text
