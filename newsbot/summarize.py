@@ -30,6 +30,12 @@ _QUOTE_CLOSERS = {"“": "”", "„": "“", "«": "»", '"': '"'}
 _ABBREVIATION = re.compile(
     r"\b(?:Mr|Mrs|Ms|Dr|Prof|Sr|Jr|St|Gen|Gov|Sen|Rep|Lt|Col|Sgt|Capt|Inc|Ltd|Co|Corp|No|vs|etc|U\.S|U\.K|U\.N|E\.U|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|[A-Z])\.$"
 )
+_ORDINAL_DAY = re.compile(r"(?<!\d)\d{1,2}\.$")
+_MONTH_AHEAD = re.compile(
+    r"(?:Januar|Jänner|Februar|März|Marts|Mars|April|Mai|Maj|Juni|Juli|August|September|Oktober|November"
+    r"|Dezember|December|Desember)\b",
+    re.IGNORECASE,
+)
 _WORD = re.compile(r"\w{2,}", re.UNICODE)
 MIN_SENTENCE_CHARS = 15
 MAX_CANDIDATES = 40
@@ -110,6 +116,8 @@ def _split_western(paragraph: str) -> list[str]:
         candidate = paragraph[start:end].strip()
         if _ABBREVIATION.search(paragraph[start : match.start()]) or any(left < end < right for left, right in quoted):
             continue
+        if _ORDINAL_DAY.search(paragraph, start, match.start()) and _MONTH_AHEAD.match(paragraph, match.end()):
+            continue  # "am 20. Oktober 2021": a German (Danish, Norwegian) date, not a sentence end
         pieces.append(candidate)
         start = match.end()
     pieces.append(paragraph[start:].strip())

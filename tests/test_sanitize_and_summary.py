@@ -95,6 +95,17 @@ def test_a_sentence_that_opens_a_quotation_without_closing_it_is_unbalanced(sent
     assert unbalanced_quotation(sentence) is unbalanced
 
 
+@pytest.mark.parametrize(("page", "url", "left_out"), [
+    ("fundus-fr-LeMonde_2023_09_01.html.gz", "https://www.lemonde.fr/politique/", "Il vous reste 57.09% de cet article à lire"),
+    ("fundus-uk-Metro_2024_11_29.html.gz", "https://metro.co.uk/2024/11/18/", "For more stories like this"),
+    ("fundus-uk-Metro_2024_11_29.html.gz", "https://metro.co.uk/2024/11/18/", "Get in touch with our news team"),
+])
+def test_paywall_and_promotion_lines_of_real_pages_are_not_article_text(page, url, left_out):
+    article = extract_article(gzip.decompress((PAGES / page).read_bytes()), url)
+    assert article.body_text and left_out not in article.body_text
+    assert left_out not in article.excerpt
+
+
 def test_a_quotation_running_over_paragraphs_gives_no_summary_candidate_until_it_closes():
     text = ("The show stopped on Monday night.\n“1.5 degrees is a global shipwreck we can’t ignore. We must act on it now.\n"
             "“We will be back,” the protesters said. Police made two arrests.")
@@ -176,6 +187,10 @@ WESTERN_SPLITS = [
         "It was sent out today.",
         ["The Swedish brochure says ‘If Sweden is attacked, we won’t surrender. Any suggestion to the contrary is false.’",
          "It was sent out today."],
+    ),
+    (  # a German date ("am 20. Oktober"), from the Tagesschau fixture page: the day's full stop ends no sentence
+        "Er wurde zum 20. Oktober 2021 in den Ruhestand versetzt. Monate später kam das heraus.",
+        ["Er wurde zum 20. Oktober 2021 in den Ruhestand versetzt.", "Monate später kam das heraus."],
     ),
     (  # a photo credit in brackets is not split into a sentence of its own
         "Zane Dangor at the ICJ on Monday, 28 April 2025. (Photo: Frank van Beek / UN Photo/ICJ-CIJ. Courtesy of the ICJ)",

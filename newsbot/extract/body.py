@@ -30,6 +30,7 @@ _BOILERPLATE = re.compile(
     r"|sign up (?:for|to)\b.*newsletter.*|subscribe to (?:our|the)\b.*|follow us on\b.*"
     r"|share (?:this|on)\b.*|click here to\b.*|download (?:the|our) app\b.*"
     r"|get the latest\b.*(?:app|newsletter).*|continue reading\b.*|watch:.*|\(end\)|keywords|tags|topics"
+    r"|(?:for )?more (?:stories|news|articles) like this\b.*|get in touch with our (?:news )?team\b.*"
     r"|explore further|citation:.*|more information:.*|less|(?:\.\.\.|…)?\s*more|(?:photo|image|credit)s?\s*:.{0,80}"
     r"|(?:image |photo )?copyright\b.{0,60}|follow [\w ]{1,30} on (?:instagram|facebook|twitter|x|youtube|tiktok)\b.*"
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+|.{0,80}\bclick(?:ing)? here\b.{0,40}"
@@ -67,7 +68,8 @@ _MIN_PROSE_SHARE = 0.3
 # Paywall notices: the article text the page gives away ends there.
 _PAYWALL = re.compile(
     r"この記事は(?:会員|有料会員)限定です|有料会員になると|(?:this|the rest of this) (?:article|story) is (?:only )?(?:for|available to) subscribers"
-    r"|dieser artikel ist (?:nur )?für abonnenten|article réservé aux abonnés|유료\s*회원\s*전용",
+    r"|dieser artikel ist (?:nur )?für abonnenten|article réservé aux abonnés|유료\s*회원\s*전용"
+    r"|il vous reste [\d.,]+\s?% de cet article à lire|la suite est réservée aux abonnés",
     re.IGNORECASE,
 )
 _CLOCK_TIME = re.compile(r"\d{1,2}\s*[:時]\s*\d{2}")
