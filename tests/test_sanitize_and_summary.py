@@ -99,6 +99,8 @@ def test_a_sentence_that_opens_a_quotation_without_closing_it_is_unbalanced(sent
     ("fundus-fr-LeMonde_2023_09_01.html.gz", "https://www.lemonde.fr/politique/", "Il vous reste 57.09% de cet article à lire"),
     ("fundus-uk-Metro_2024_11_29.html.gz", "https://metro.co.uk/2024/11/18/", "For more stories like this"),
     ("fundus-uk-Metro_2024_11_29.html.gz", "https://metro.co.uk/2024/11/18/", "Get in touch with our news team"),
+    # a linked headline of another story between the paragraphs; trafilatura keeps it without its link
+    ("fundus-us-FoxNews_2023_04_28.html.gz", "https://www.foxnews.com/politics/", "WHAT ARE CHINA'S OVERSEAS POLICE STATIONS?"),
 ])
 def test_paywall_and_promotion_lines_of_real_pages_are_not_article_text(page, url, left_out):
     article = extract_article(gzip.decompress((PAGES / page).read_bytes()), url)

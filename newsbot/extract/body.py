@@ -78,6 +78,8 @@ _MAX_SECTION_LABEL = 40
 # A short paragraph that is mostly one link is a promo for another story.
 _PROMO_CHARS = 150
 _PROMO_LINK_SHARE = 0.8
+# A linked paragraph of fewer words is a label or a product name (a recipe's ingredients), not a headline.
+_TEASER_WORDS = 4
 _SENTENCE_ENDS = tuple(".!?:;…\"'”’»)。！？다요")
 
 
@@ -98,11 +100,12 @@ def extract_body(
         if scripted:
             logger.debug("using article HTML embedded in a script for %s", url)
             fragment = _fragment(f"<html><body>{scripted}</body></html>", url)
-    body_html, body_text = _cleaned(fragment, title)
+    teasers = _linked_paragraphs(tree)
+    body_html, body_text = _cleaned(fragment, title, teasers)
     if len(body_text) < _MIN_STRUCTURED_BODY:
         # Links and images can tip trafilatura towards a link-rich block (a job board, say); without them
         # it may find the article. Only when the first answer left (almost) nothing.
-        plain_html, plain_text = _cleaned(_fragment(_trafilatura_html(tree, fast=False, markup=False), url), title)
+        plain_html, plain_text = _cleaned(_fragment(_trafilatura_html(tree, fast=False, markup=False), url), title, teasers)
         if len(plain_text) > 2 * len(body_text):
             body_html, body_text = plain_html, plain_text
     structured_body = normalize_space(html.unescape(structured_body or "").replace("\n", "\u2029"))
@@ -160,10 +163,10 @@ def _json_string_at(code: str, start: int, level: int) -> str:
     return raw
 
 
-def _cleaned(fragment: lxml.html.HtmlElement | None, title: str) -> tuple[str, str]:
+def _cleaned(fragment: lxml.html.HtmlElement | None, title: str, teasers: frozenset[str]) -> tuple[str, str]:
     if fragment is None:
         return "", ""
-    clean_fragment(fragment, title)
+    clean_fragment(fragment, title, teasers)
     return _serialize(fragment)
 
 
@@ -281,8 +284,23 @@ def _captioned_photos(body: lxml.html.HtmlElement) -> None:
             parent.replace(element, figure)
 
 
-def clean_fragment(body: lxml.html.HtmlElement, title: str = "") -> None:
-    """Drop boilerplate blocks (bylines, credits, promos, the repeated headline) in place."""
+def _linked_paragraphs(tree: lxml.html.HtmlElement) -> frozenset[str]:
+    """Texts of the page's short paragraphs that are one link of a few words and nothing else: headlines
+    of other stories set between the paragraphs (Fox News). trafilatura may keep such a paragraph without
+    its link."""
+    found = set()
+    for paragraph in tree.iter("p"):
+        links = paragraph.findall(".//a")
+        if len(links) == 1:
+            text = normalize_space(paragraph.text_content())
+            if len(text.split()) >= _TEASER_WORDS and len(text) < _PROMO_CHARS and normalize_space(links[0].text_content()) == text:
+                found.add(text)
+    return frozenset(found)
+
+
+def clean_fragment(body: lxml.html.HtmlElement, title: str = "", teasers: frozenset[str] = frozenset()) -> None:
+    """Drop boilerplate blocks (bylines, credits, promos, the repeated headline) in place; ``teasers``:
+    texts of paragraphs that were a link to another story on the page."""
     for line_break in body.iter("br"):
         line_break.tail = "\n" + (line_break.tail or "")
     _wrap_figures(body)
@@ -311,7 +329,7 @@ def clean_fragment(body: lxml.html.HtmlElement, title: str = "") -> None:
         if len(text) < 120 and _is_stamp(element, text):
             element.drop_tree()
             continue
-        if element.tag == "p" and len(text) < _PROMO_CHARS and _link_density(element) >= _PROMO_LINK_SHARE:
+        if element.tag == "p" and (text in teasers or len(text) < _PROMO_CHARS and _link_density(element) >= _PROMO_LINK_SHARE):
             element.drop_tree()  # a headline linking to another story ("China furious at Macron [INSIGHT]")
             continue
         if element.tag == "p" and len(text) < 400 and _ENDS_WITH_CREDIT.search(text):
