@@ -284,16 +284,18 @@ def _captioned_photos(body: lxml.html.HtmlElement) -> None:
             parent.replace(element, figure)
 
 
+_ONE_LINK_PARAGRAPHS = etree.XPath("//p[count(.//a) = 1]")
+
+
 def _linked_paragraphs(tree: lxml.html.HtmlElement) -> frozenset[str]:
     """Texts of the page's short paragraphs that are one link of a few words and nothing else: headlines
     of other stories set between the paragraphs (Fox News). trafilatura may keep such a paragraph without
     its link."""
     found = set()
-    for paragraph in tree.iter("p"):
-        links = paragraph.findall(".//a")
-        if len(links) == 1:
-            text = normalize_space(paragraph.text_content())
-            if len(text.split()) >= _TEASER_WORDS and len(text) < _PROMO_CHARS and normalize_space(links[0].text_content()) == text:
+    for paragraph in _ONE_LINK_PARAGRAPHS(tree):
+        text = normalize_space(paragraph.text_content())
+        if len(text) < _PROMO_CHARS and len(text.split()) >= _TEASER_WORDS:
+            if normalize_space(paragraph.find(".//a").text_content()) == text:
                 found.add(text)
     return frozenset(found)
 
