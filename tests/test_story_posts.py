@@ -10,6 +10,7 @@ paragraph, the roundup with the whole text; two wires as two different cuts of o
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import html
 import json
@@ -21,6 +22,7 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import redis
 import yaml
 
 from conftest import FIXTURES, PAGES, PROJECT_ROOT, newsbot_command, read_post, run_newsbot
@@ -28,6 +30,7 @@ from newsbot import extract_article
 from newsbot.devserver import LocalServer, LocalSite, SavedPage
 from newsbot.exporters.jekyll import PostTemplate, render_post
 from newsbot.stories.desk import completeness
+from newsbot.stories.store import RedisStoryStore
 
 OUTLETS = {"nyt": "The New York Times", "fox": "Fox News", "hpo": "HuffPost"}
 
@@ -273,3 +276,27 @@ def test_two_redis_workers_post_each_story_once(tmp_path, redis_url):
         listed += paths
     assert len(listed) == len(set(listed)) >= 0.95 * len(truth)
     assert len(latest) <= MAX_POSTS
+
+
+def test_waiting_for_the_story_claim_leaves_the_event_loop_to_other_work(redis_url):
+    store = RedisStoryStore(redis_url, 48)
+    other_worker = redis.Redis.from_url(redis_url)
+    other_worker.set(f"{RedisStoryStore.prefix}:lock", "another worker", ex=30)
+    turns: list[int] = []
+
+    async def downloads() -> None:  # the crawl's other work, which a blocking wait would stall
+        for turn in range(5):
+            turns.append(turn)
+            await asyncio.sleep(0)
+        other_worker.delete(f"{RedisStoryStore.prefix}:lock")  # the other worker is done
+
+    async def post_a_story() -> list[int]:
+        task = asyncio.create_task(downloads())
+        async with store.lock():
+            seen = list(turns)
+        await task
+        return seen
+
+    assert asyncio.run(post_a_story()) == [0, 1, 2, 3, 4]
+    assert other_worker.get(f"{RedisStoryStore.prefix}:lock") is None  # released after the post
+    store.close()

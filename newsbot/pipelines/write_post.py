@@ -98,7 +98,7 @@ class WritePostPipeline:
             self.stats.inc_value("newsbot/write/claimed_elsewhere")
             raise DropItem(f"another worker is posting it: {adapter.get('url')}")
         try:
-            with self.desk.store.lock():  # the story's post must show the story as just saved
+            async with self.desk.store.lock():  # the story's post must show the story as just saved
                 return await self._post_story(item, adapter)
         finally:
             self.state.release(identity)

@@ -8,11 +8,12 @@ one story. Document frequencies (the grouper's IDF) are kept too, as increments.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,6 +66,15 @@ class StoryRecord:
         return cls(Story.from_dict(data["story"]), data["post_path"], data["main"], data["sources"])
 
 
+def _waits() -> Iterator[float]:
+    """Seconds between tries of the story claim, doubling from 1 ms to 50 ms: it is held for
+    milliseconds (a group decision and one file write)."""
+    delay = 0.001
+    while True:
+        yield delay
+        delay = min(delay * 2, 0.05)
+
+
 def _expiry(window_hours: float) -> float:
     """When a story saved now closes: ``window_hours`` after its last article joined.
 
@@ -81,8 +91,8 @@ class SqliteStoryStore:
         self.window_hours = window_hours
         self._db = open_state_file(path, _SCHEMA)
 
-    @contextmanager
-    def lock(self) -> Iterator[None]:
+    @asynccontextmanager
+    async def lock(self) -> AsyncIterator[None]:
         """Nothing to take: the run lock keeps other processes out, and a crawl files one article at a time."""
         yield
 
@@ -182,18 +192,23 @@ class RedisStoryStore:
             "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0"
         )
 
-    @contextmanager
-    def lock(self) -> Iterator[None]:
-        """The claim every worker takes to group an article and write its story's post."""
-        key = f"{self.prefix}:lock"
-        delay = 0.001
-        while not self.server.set(key, self.worker_id, nx=True, ex=self.lock_seconds):
-            time.sleep(delay)  # held for milliseconds: a group decision and one file write
-            delay = min(delay * 2, 0.05)
+    @asynccontextmanager
+    async def lock(self) -> AsyncIterator[None]:
+        """The claim every worker takes to group an article and write its story's post; waiting for
+        it leaves the reactor to the crawl's downloads."""
+        waits = _waits()
+        while not self._claim():
+            await asyncio.sleep(next(waits))
         try:
             yield
         finally:
-            self._unlock(keys=[key], args=[self.worker_id])
+            self._release()
+
+    def _claim(self) -> bool:
+        return bool(self.server.set(f"{self.prefix}:lock", self.worker_id, nx=True, ex=self.lock_seconds))
+
+    def _release(self) -> None:
+        self._unlock(keys=[f"{self.prefix}:lock"], args=[self.worker_id])
 
     def story_of(self, urls: list[str]) -> StoryRecord | None:
         for url in urls:
@@ -240,12 +255,17 @@ class RedisStoryStore:
         return int(self.server.get(f"{self.prefix}:documents") or 0), frequency
 
     def close_expired(self) -> int:
-        with self.lock():
+        waits = _waits()
+        while not self._claim():
+            time.sleep(next(waits))  # at start-up, before the crawl: nothing else waits on this thread yet
+        try:
             expired = self.server.zrangebyscore(f"{self.prefix}:expires", "-inf", time.time())
             for story_id in expired:
                 self.server.delete(f"{self.prefix}:data:{story_id}")
                 self.server.zrem(f"{self.prefix}:seq", story_id)
                 self.server.zrem(f"{self.prefix}:expires", story_id)
+        finally:
+            self._release()
         return len(expired)
 
     def close(self) -> None:
