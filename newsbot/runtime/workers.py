@@ -48,8 +48,8 @@ def _exit_with(crawl_pid: int) -> None:
 _PRELOAD = ["newsbot.extract.article", "newsbot.finish", "newsbot.runtime.warmup"]
 
 
-# One worker per core already: numpy's BLAS threads would only spin on the other workers' cores
-# (a sentence-ranking product cost twice its CPU time with them).
+# One worker per core already: numpy's BLAS threads (TextRank's matrix products start them) would
+# only spin on the other workers' cores, burning CPU the crawl needs.
 _SINGLE_THREADED = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
