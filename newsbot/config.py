@@ -402,19 +402,33 @@ def check_start(settings: _Settings) -> None:
     """
     from newsbot.state import state_path
 
-    output = settings.get("NEWSBOT_OUTPUT") or "output"
-    try:
-        os.makedirs(output, exist_ok=True)
-        with tempfile.TemporaryFile(dir=output):
-            pass
-    except OSError as error:
-        raise SettingsError(f"NEWSBOT_OUTPUT={output}: cannot write there ({error.strerror})") from None
+    output = check_paths(settings)
     redis_url = settings.get("NEWSBOT_REDIS_URL")
     if redis_url:
         check_redis(redis_url)
     else:
         check_state_file(state_path(settings))
     check_publish(settings, output)
+
+
+def check_paths(settings: _Settings) -> str:
+    """Raise :class:`SettingsError` unless newsbot can write where its path settings point (the
+    output, and the directories of the state file, run lock and report page, created if need be);
+    returns the output directory. Tried for real: permissions alone do not tell (root, /proc)."""
+    output = settings.get("NEWSBOT_OUTPUT") or "output"
+    places = [("NEWSBOT_OUTPUT", output, output)]
+    for name in ("NEWSBOT_STATE", "NEWSBOT_LOCK", "NEWSBOT_REPORT_HTML"):
+        value = settings.get(name)
+        if value and not (name == "NEWSBOT_STATE" and settings.get("NEWSBOT_REDIS_URL")):
+            places.append((name, value, os.path.dirname(os.path.abspath(value))))
+    for name, value, folder in places:
+        try:
+            os.makedirs(folder, exist_ok=True)
+            with tempfile.TemporaryFile(dir=folder):
+                pass
+        except OSError as error:
+            raise SettingsError(f"{name}={value}: cannot write there ({error.strerror})") from None
+    return output
 
 
 def check_publish(settings: _Settings, output: str) -> None:

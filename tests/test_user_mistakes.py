@@ -103,6 +103,17 @@ MISTAKES: dict[str, Mistake] = {
     "site URL without scheme": Mistake([*CRAWL, "-s", "NEWSBOT_SITE_URL=newsdao.kr"], 2, ["NEWSBOT_SITE_URL"]),
     "Redis URL without scheme": Mistake([*CRAWL, "-s", "NEWSBOT_REDIS_URL=localhost:6379"], 2, ["NEWSBOT_REDIS_URL", "redis://"]),
     "state path is a directory": Mistake([*CRAWL, "-s", "NEWSBOT_STATE={tmp}"], 2, ["NEWSBOT_STATE", "directory"]),
+    # places whose permissions look writable (root, /proc) but where nothing can be created
+    "output where no directory can be made": Mistake([*CRAWL[:-1], "NEWSBOT_OUTPUT=/proc/newsbot-site"], 2, ["NEWSBOT_OUTPUT", "cannot write"]),
+    "state where no file can be made": Mistake([*CRAWL, "-s", "NEWSBOT_STATE=/proc/state.db"], 2, ["NEWSBOT_STATE", "cannot write"]),
+    "run lock where no file can be made": Mistake([*CRAWL, "-s", "NEWSBOT_LOCK=/proc/x/lock"], 2, ["NEWSBOT_LOCK", "cannot write"]),
+    "report page where no file can be made": Mistake(
+        [*CRAWL, "-s", "NEWSBOT_REPORT_HTML=/proc/x/report.html"], 2, ["NEWSBOT_REPORT_HTML", "cannot write"]
+    ),
+    "scrapy crawl, state where no file can be made": Mistake(
+        ["crawl", "feed", "-a", "url={feed}", "-s", "NEWSBOT_OUTPUT={out}", "-s", "NEWSBOT_STATE=/proc/state.db"], 2,
+        ["NEWSBOT_STATE", "cannot write"], program=SCRAPY,
+    ),
     "idle seconds 0": Mistake([*CRAWL, "-s", "NEWSBOT_REDIS_IDLE_SECONDS=0"], 2, ["NEWSBOT_REDIS_IDLE_SECONDS"]),
     "log level LOUD": Mistake([*CRAWL, "-s", "LOG_LEVEL=LOUD"], 2, ["LOG_LEVEL", "INFO"]),
     "unknown option": Mistake([*CRAWL, "--fast"], 2, ["--fast"]),
