@@ -13,6 +13,7 @@ from pathlib import Path
 
 from conftest import PROJECT_ROOT, newsbot_command, read_post, run_crawl, run_newsbot
 
+from newsbot.devserver import LocalServer, LocalSite, SavedPage, respond
 from newsbot.runtime.quickcheck import ProjectSettings, unchanged_run
 from newsbot.runtime.report import source_failures
 
@@ -155,6 +156,18 @@ def test_many_unreachable_feeds_give_one_short_reason_per_cause():
         "13 feeds unreachable (DNS lookup failed): https://www.yna.co.kr/rss/news.xml and 12 more",
         "feed unreachable: https://feeds.example/n.xml (HTTP 404)",
     ]
+
+
+def test_a_run_whose_every_article_fails_to_download_fails_with_one_line(tmp_path):
+    # The feed answers, but the site refuses every article (a block): not a run that went fine.
+    site = LocalSite()
+    for number in range(3):
+        site.add(SavedPage(path=f"/story-{number}", body=b"", title=f"Story {number}"))
+        site.handlers[f"/story-{number}"] = lambda handler: respond(handler, 403, b"blocked", "text/plain")
+    with LocalServer(site) as url:
+        result = run_newsbot(tmp_path / "site", f"{url}/feed.xml", "-s", "RETRY_TIMES=0")
+    assert result.returncode == 1, result.stderr
+    assert result.stderr == "newsbot: source feed failed: all 3 articles failed to download (HTTP 403)\n"
 
 
 def test_unreachable_feed_fails_with_one_clear_line_and_the_log_in_the_log_file(tmp_path):

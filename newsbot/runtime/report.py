@@ -8,6 +8,8 @@ import logging
 import os
 import statistics
 import tempfile
+from collections import Counter
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -57,11 +59,14 @@ BUG_REASONS = ("spider error", "did not start")
 
 
 def source_failures(
-    stats: dict, shared_queue: bool = False, feed_failures: list[tuple[str, str]] | None = None
+    stats: dict, shared_queue: bool = False, feed_failures: list[tuple[str, str]] | None = None,
+    article_failures: Mapping[str, int] | None = None,
 ) -> list[str]:
     """Why a finished crawl counts as failed for cron; empty when it went fine.
 
-    ``feed_failures`` gives each unreachable feed and its cause (``connection refused``).
+    ``feed_failures`` gives each unreachable feed and its cause (``connection refused``);
+    ``article_failures`` counts the articles that failed to download by cause: when every one of
+    two or more failed (a blocked or unreachable site), the run failed although its feeds answered.
     With a shared (Redis) queue another worker may have fetched every feed: not a failure.
     """
     reasons = []
@@ -73,6 +78,10 @@ def source_failures(
         reasons += _unreachable_feeds(feed_failures)
     elif stats.get("newsbot/feed/error"):
         reasons.append(f"{counted(stats['newsbot/feed/error'], 'feed')} unreachable")
+    failed_articles = stats.get("newsbot/article/error", 0)
+    if failed_articles >= 2 and not stats.get("newsbot/article/extracted") and not stats.get("newsbot/article/not_html"):
+        causes = ", ".join(cause for cause, _ in Counter(article_failures or {}).most_common(3))
+        reasons.append(f"all {failed_articles} articles failed to download" + (f" ({causes})" if causes else ""))
     if stats.get("newsbot/feed/unparseable"):
         reasons.append(f"{stats['newsbot/feed/unparseable']} feed(s) not parseable")
     if stats.get("spider_exceptions/count") or stats.get("log_count/CRITICAL"):
@@ -105,7 +114,8 @@ def crawler_failures(crawler: Crawler, start_errors: dict[str, str]) -> list[str
         error = start_errors.get(crawler.spidercls.name)
         return [f"did not start ({error})" if error else "did not start"]
     return source_failures(crawler.stats.get_stats(), shared_queue=bool(crawler.settings.get("NEWSBOT_REDIS_URL")),
-                           feed_failures=getattr(crawler.spider, "feed_failures", None))
+                           feed_failures=getattr(crawler.spider, "feed_failures", None),
+                           article_failures=getattr(crawler.spider, "article_failures", None))
 
 
 def crawler_stats(crawler: Crawler) -> dict:

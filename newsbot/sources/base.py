@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import struct
+from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any, ClassVar
@@ -78,8 +79,9 @@ class NewsSpider(scrapy.Spider):
         self._feeds_read: dict[str, None] = {}
         """Every feed asked this run, in order (304s and an index's sitemaps too), each asked once."""
         self.feed_failures: list[tuple[str, str]] = []
-        """``(url, cause)`` of each feed that could not be fetched."""
-        """``URL (cause)`` of each feed that could not be fetched, for the run's final error line."""
+        """``(url, cause)`` of each feed that could not be fetched, for the run's final error line."""
+        self.article_failures: Counter[str] = Counter()
+        """How many articles failed to download, by cause (``DNS lookup failed``, ``HTTP 403``...)."""
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
@@ -259,6 +261,7 @@ class NewsSpider(scrapy.Spider):
             self.crawler.stats.inc_value("newsbot/article/refused")
             return
         self.crawler.stats.inc_value("newsbot/article/error")
+        self.article_failures[failure_cause(failure)] += 1
         logger.warning("article failed: %s (%s)", failure.request.url, failure.getErrorMessage())
 
 
