@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conftest import PAGES, manifest
+from conftest import FIXTURES, PAGES, manifest
 from newsbot import extract_article
 from newsbot.sanitize import sanitize_html
 from newsbot.compose.brief import excerpt_and_key_sentences
@@ -106,6 +106,15 @@ def test_paywall_and_promotion_lines_of_real_pages_are_not_article_text(page, ur
     article = extract_article(gzip.decompress((PAGES / page).read_bytes()), url)
     assert article.body_text and left_out not in article.body_text
     assert left_out not in article.excerpt
+
+
+def test_an_affiliate_notice_and_a_slug_site_name_of_a_real_page_give_way_to_the_article_and_its_publisher():
+    page = FIXTURES / "more-pages" / "fundus-ca-CanadaCom_2026_06_06.html.gz"
+    article = extract_article(gzip.decompress(page.read_bytes()), "https://o.canada.com/travel/iconic-jasper-resort-reopens-after-100m-revamp")
+    assert article.source == "Canada.com"  # og:site_name says "canada"; the JSON-LD publisher "Canada.com"
+    assert "Reviews and recommendations are unbiased" not in article.body_text
+    assert "Article content" not in article.body_text.splitlines()
+    assert article.body_text.splitlines()[1].startswith("One of North America’s iconic Rocky Mountain resorts")
 
 
 def test_a_quotation_running_over_paragraphs_gives_no_summary_candidate_until_it_closes():

@@ -94,6 +94,8 @@ def extract_article(
     host = urlsplit(url).hostname or ""
     publisher = names(node.get("publisher")) if node else []
     article.source = normalize_space(data.first("og:site_name", "application-name") or (publisher[0] if publisher else "") or host.removeprefix("www."))
+    if article.source.islower() and publisher and article.source in publisher[0].lower():
+        article.source = normalize_space(publisher[0])  # og:site_name "canada", the publisher "Canada.com"
     site_names = [article.source, data.first("og:site_name", "application-name"), *publisher]
     if portal and data.first(*portal.outlet_meta):
         article.source = normalize_space(data.first(*portal.outlet_meta))  # the outlet, not the portal's label

@@ -31,6 +31,7 @@ _BOILERPLATE = re.compile(
     r"|share (?:this|on)\b.*|click here to\b.*|download (?:the|our) app\b.*"
     r"|get the latest\b.*(?:app|newsletter).*|continue reading\b.*|watch:.*|\(end\)|keywords|tags|topics"
     r"|(?:for )?more (?:stories|news|articles) like this\b.*|get in touch with our (?:news )?team\b.*"
+    r"|article content"
     r"|explore further|citation:.*|more information:.*|less|(?:\.\.\.|…)?\s*more|(?:photo|image|credit)s?\s*:.{0,80}"
     r"|(?:image |photo )?copyright\b.{0,60}|follow [\w ]{1,30} on (?:instagram|facebook|twitter|x|youtube|tiktok)\b.*"
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+|.{0,80}\bclick(?:ing)? here\b.{0,40}"
@@ -70,6 +71,11 @@ _PAYWALL = re.compile(
     r"この記事は(?:会員|有料会員)限定です|有料会員になると|(?:this|the rest of this) (?:article|story) is (?:only )?(?:for|available to) subscribers"
     r"|dieser artikel ist (?:nur )?für abonnenten|article réservé aux abonnés|유료\s*회원\s*전용"
     r"|il vous reste [\d.,]+\s?% de cet article à lire|la suite est réservée aux abonnés",
+    re.IGNORECASE,
+)
+_DISCLOSURE = re.compile(
+    r"reviews and recommendations are unbiased|\bmay earn an? (?:affiliate )?commission\b"
+    r"|\b(?:this|the) (?:article|post|page) (?:contains|may contain|includes) affiliate links",
     re.IGNORECASE,
 )
 _CLOCK_TIME = re.compile(r"\d{1,2}\s*[:時]\s*\d{2}")
@@ -324,6 +330,9 @@ def clean_fragment(body: lxml.html.HtmlElement, title: str = "", teasers: frozen
             continue
         if title and element.tag in _HEADINGS | {"p"} and text == normalize_space(title):
             element.drop_tree()
+            continue
+        if len(text) < 300 and _DISCLOSURE.search(text):
+            element.drop_tree()  # the affiliate-link notice some sites put above the article
             continue
         if len(text) < 200 and _PAYWALL.search(text):
             _drop_from(element)  # what follows a paywall notice is the sign-up form
