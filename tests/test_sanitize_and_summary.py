@@ -117,6 +117,12 @@ def test_an_affiliate_notice_and_a_slug_site_name_of_a_real_page_give_way_to_the
     assert article.body_text.splitlines()[1].startswith("One of North America’s iconic Rocky Mountain resorts")
 
 
+def test_a_tagline_for_a_site_name_gives_way_to_the_publisher_it_names():
+    page = FIXTURES / "more-pages" / "fundus-au-NineNews_2024_05_02.html.gz"
+    article = extract_article(gzip.decompress(page.read_bytes()), "https://www.9news.com.au/world/")
+    assert article.source == "9News"  # application-name: "Breaking Australian and World News Headlines - 9News"
+
+
 def test_a_quotation_running_over_paragraphs_gives_no_summary_candidate_until_it_closes():
     text = ("The show stopped on Monday night.\n“1.5 degrees is a global shipwreck we can’t ignore. We must act on it now.\n"
             "“We will be back,” the protesters said. Police made two arrests.")

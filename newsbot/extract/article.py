@@ -94,8 +94,8 @@ def extract_article(
     host = urlsplit(url).hostname or ""
     publisher = names(node.get("publisher")) if node else []
     article.source = normalize_space(data.first("og:site_name", "application-name") or (publisher[0] if publisher else "") or host.removeprefix("www."))
-    if article.source.islower() and publisher and article.source in publisher[0].lower():
-        article.source = normalize_space(publisher[0])  # og:site_name "canada", the publisher "Canada.com"
+    if publisher and _publisher_reads_better(article.source, normalize_space(publisher[0])):
+        article.source = normalize_space(publisher[0])
     site_names = [article.source, data.first("og:site_name", "application-name"), *publisher]
     if portal and data.first(*portal.outlet_meta):
         article.source = normalize_space(data.first(*portal.outlet_meta))  # the outlet, not the portal's label
@@ -159,6 +159,20 @@ def _with_standfirst(body_html: str, body_text: str, description: str, visible_t
 def _visible_text(tree: lxml.html.HtmlElement) -> str:
     """The page's visible text (no script or style), for the language, Korean date lines and body checks."""
     return normalize_space(" ".join(_VISIBLE_TEXT(tree)))
+
+
+_TAGLINE_CHARS = 30
+
+
+def _publisher_reads_better(site_name: str, publisher: str) -> bool:
+    """Whether the JSON-LD publisher names the outlet better than the page's site name: a lower-case
+    slug ("canada" for "Canada.com") or a tagline around it ("Breaking Australian and World News
+    Headlines - 9News" for "9News")."""
+    if not publisher or publisher == site_name:
+        return False
+    if site_name.islower() and site_name in publisher.lower():
+        return True
+    return len(site_name) > _TAGLINE_CHARS and publisher.lower() in site_name.lower()
 
 
 def _language(tree: lxml.html.HtmlElement, data: StructuredData, page_text: str) -> str:
