@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import FIXTURES, PAGES, read_post, run_crawl
 
 from newsbot import extract_article
@@ -84,6 +85,19 @@ def test_copied_prefixes_agree_with_copied_for_every_prefix_of_a_real_brief(page
         prefix = post[:end].rstrip()
         expected = by_prefix[len(prefix) - 20] if len(prefix) >= 20 else 0
         assert runs.copied(prefix) == expected
+
+
+@pytest.mark.parametrize("page,url", korean_pages(), ids=lambda value: getattr(value, "name", ""))
+def test_korean_excerpt_with_the_seed_note_stays_within_150_characters(page, url):
+    article = extract_article(gzip.decompress(page.read_bytes()), url)
+    text = article_paragraphs(article.body_html) or article.body_text
+    article.excerpt, article.key_sentences = excerpt_and_key_sentences(text, 150, "ko")
+    template = PostTemplate()
+    matter = yaml.safe_load(render_post(article, template).split("---\n", 2)[1])
+    assert len(matter["excerpt"]) <= 150
+    assert matter["excerpt"].endswith(template.summary_note)
+    summary = matter["excerpt"].removesuffix(template.summary_note).strip()
+    assert summary and article.excerpt.startswith(summary)  # whole leading sentences of the summary
 
 
 def test_copy_limit_wins_over_summary_and_key_sentences_of_a_short_article():

@@ -24,6 +24,7 @@ from newsbot.compose import Body, compose_body
 from newsbot.compose.texts import post_texts
 from newsbot.extract.dates import parse_date, zone
 from newsbot.state import url_key
+from newsbot.summarize import whole_sentences
 from newsbot.text import escape_liquid, plain_text
 
 SLUG_MAX_WORDS_LENGTH = 60
@@ -156,7 +157,10 @@ def front_matter(item: ItemAdapter, template: PostTemplate, body: Body) -> dict:
     """
     excerpt = body.excerpt
     if template.summary_note and body.language == "ko":
-        excerpt = f"{excerpt}  {plain_text(template.summary_note)}".strip()
+        # The note goes inside the excerpt's limit (NEWSBOT_EXCERPT_LENGTH): the summary gives up its last sentences.
+        note = plain_text(template.summary_note)
+        room = max(template.excerpt_length - len(note) - 2, 0)
+        excerpt = f"{whole_sentences(excerpt, room, body.language) if room else ''}  {note}".strip()
     heading = template.text("feature_heading", body.language).format(brand=plain_text(template.brand))
     matter = {
         "title": body.title,
