@@ -81,6 +81,19 @@ def test_a_run_where_every_rewrite_fell_back_is_failing(tmp_path):
     assert result.returncode == 1 and "FAILING NOW" in result.stdout and "nothing failing" not in result.stdout
 
 
+def test_status_columns_line_up_under_their_headings_for_a_short_source_name(tmp_path):
+    path = str(tmp_path / "state.sqlite3")
+    with RunHistory(path) as history:
+        history.record_run("r1", [_report("feed", new=3)], NOW, NOW, 0)
+    lines = _run("status", "-s", f"NEWSBOT_STATE={path}").stdout.splitlines()
+    heading, row = lines[2], lines[3]
+    assert row.startswith("feed ")
+    # each heading ends where its value does (right-aligned numbers)
+    for title in ("runs", "new 24h", "err 7d"):
+        end = heading.index(title) + len(title)
+        assert row[end - 1] != " " and row[end] == " ", (heading, row)
+
+
 def test_a_silence_shorter_than_the_source_ever_went_is_not_failing(tmp_path):
     path = str(tmp_path / "state.sqlite3")
     with RunHistory(path) as history:

@@ -367,9 +367,9 @@ def format_status(overview: Overview) -> str:
              f"{overview.runs[-1].ended_at:%Y-%m-%d %H:%M} UTC"]
     lines.append("FAILING NOW" if overview.alerts else "nothing failing now")
     lines += [f"  {alert.subject}: {alert.text}" for alert in overview.alerts]
-    width = max(len(source) for source in overview.sources)
+    width = max(len("source"), *(len(source) for source in overview.sources))
     lines.append(f"{'source':<{width}} {'last run':>11} {'status':<6} {'runs':>5} {'new 24h':>7} {'new 7d':>6} "
-                 f"{'last new':>9} {'err 7d':>6} {'secs':>5}  posts/day, last {STATUS_DAYS} days")
+                 f"{'last new':>11} {'err 7d':>6} {'secs':>5}  posts/day, last {STATUS_DAYS} days")
     for source in overview.sources:
         runs = overview.runs_of(source)
         last = runs[-1]
@@ -380,7 +380,7 @@ def format_status(overview: Overview) -> str:
         lines.append(
             f"{source:<{width}} {last.started_at:%m-%d %H:%M} {'FAILED' if last.failures else 'ok':<6} {len(runs):>5} "
             f"{sum(run.count('new_posts') for run in runs if run.started_at >= day):>7g} "
-            f"{sum(run.count('new_posts') for run in runs if run.started_at >= week):>6g} {last_new:>9} "
+            f"{sum(run.count('new_posts') for run in runs if run.started_at >= week):>6g} {last_new:>11} "
             f"{sum(run.count('errors') for run in runs if run.started_at >= week):>6g} "
             f"{durations[len(durations) // 2]:>5.1f}  {_sparkline(runs, now)}"
         )
