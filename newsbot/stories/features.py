@@ -12,7 +12,7 @@ as "Joe Lieberman" is elsewhere). Weekdays and months are not terms: every story
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import defaultdict
 from dataclasses import dataclass
 
 import regex
@@ -59,7 +59,7 @@ def _stem(word: str) -> str:
     return word.strip("'")[:STEM_LENGTH]
 
 
-def _terms(text: str, counts: Counter, weight: float, case: Counter | None) -> None:
+def _terms(text: str, counts: defaultdict[str, float], weight: float, case: defaultdict[str, int] | None) -> None:
     """Add ``text``'s terms to ``counts``; with ``case``, count per stem how often it is written
     capitalized inside a sentence (+1) or lower-case (-1)."""
     previous_end = 0
@@ -111,8 +111,9 @@ def extract_features(title: str, text: str, title_weight: float = 2.0) -> Featur
     A name is a word the body writes with a capital inside sentences more often than in lower
     case; headlines capitalize every word, so the title only counts towards the body's names.
     """
-    counts: Counter = Counter()
-    case: Counter = Counter()
+    # defaultdicts, not Counters: a new key costs no Python-level __missing__ call.
+    counts: defaultdict[str, float] = defaultdict(float)
+    case: defaultdict[str, int] = defaultdict(int)
     _terms(_undotted(text), counts, 1.0, case)
     _terms(_undotted(title), counts, title_weight, None)
     # Sublinear term frequency: a word said ten times is not ten times the evidence.
