@@ -20,6 +20,7 @@ from newsbot.config import url as url_rule
 from newsbot.runtime.report import counted
 
 if TYPE_CHECKING:
+    from newsbot.devserver import LocalServer, LocalSite
     from newsbot.runtime.quickcheck import ProjectSettings
     from newsbot.runtime.report import Overview, SourceReport
 
@@ -373,19 +374,39 @@ same article URLs and has nothing new to post."""
 
 def demo(pages: str, overrides: list[str]) -> int:
     """Serve the saved pages on 127.0.0.1 with a feed and crawl them into the output directory."""
-    from newsbot.devserver import LocalServer, load_saved_pages
+    from newsbot.devserver import load_saved_pages
+    from newsbot.runtime.quickcheck import ProjectSettings
 
     if not Path(pages, "manifest.json").is_file():
         raise SettingsError(f"--pages {pages}: no manifest.json there (the demo needs tests/fixtures/pages of a checkout)")
+    plain = ProjectSettings(overrides)
+    validate_settings(plain)
+    output = check_paths(plain)  # a mistake is one line before anything is served
     site = load_saved_pages(Path(pages))
-    try:
-        server = LocalServer(site, port=DEMO_PORT)
-    except OSError:
-        print(f"port {DEMO_PORT} is taken: serving on a free port, so a second demo sees every page as moved")
-        server = LocalServer(site)
+    server = _demo_server(site, Path(output, ".newsbot", "demo-port"))
     with server as base_url:
         print(f"serving {len(site.pages)} saved pages at {base_url}/feed.xml")
         return crawl(["feed"], {"url": f"{base_url}/feed.xml"}, ["NEWSBOT_IMAGE_MODE=remote", *overrides])
+
+
+def _demo_server(site: LocalSite, remembered: Path) -> LocalServer:
+    """The demo's server on the port the last demo into this output used, else on ``DEMO_PORT``, else
+    on a free port: the pages keep their URLs from one demo to the next, so a second finds nothing new."""
+    from newsbot.devserver import LocalServer
+
+    last = remembered.read_text(encoding="ascii").strip() if remembered.is_file() else ""
+    for port in dict.fromkeys(([int(last)] if last.isdigit() else []) + [DEMO_PORT]):
+        try:
+            server = LocalServer(site, port=port)
+            break
+        except OSError:
+            continue
+    else:
+        print(f"port {DEMO_PORT} is taken: serving on a free port, which the next demo into this output will use too")
+        server = LocalServer(site)
+    remembered.parent.mkdir(parents=True, exist_ok=True)
+    remembered.write_text(server.url.rsplit(":", 1)[1], encoding="ascii")
+    return server
 
 
 def smoke(source: str, overrides: list[str]) -> int:

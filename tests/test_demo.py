@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
 from conftest import FAST, PROJECT_ROOT
+from newsbot.cli import DEMO_PORT
 from newsbot.stories.desk import same_article
 
 
@@ -28,6 +30,22 @@ def test_a_second_demo_finds_nothing_new_and_changes_no_post(tmp_path):
     report = json.loads((tmp_path / ".newsbot" / "last-run.json").read_text())["sources"][0]
     assert report.get("new_posts", 0) == 0 and report.get("updated_posts", 0) == 0, report
     assert {path.name: path.read_bytes() for path in (tmp_path / "_posts").glob("*.md")} == posts
+
+
+def test_a_second_demo_finds_nothing_new_when_another_program_holds_the_demo_port(tmp_path):
+    with socket.socket() as other_program:
+        other_program.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # past the last demo's TIME_WAIT
+        try:
+            other_program.bind(("127.0.0.1", DEMO_PORT))
+            other_program.listen()
+        except OSError:
+            pass  # something else holds it already: the same case
+        first = demo(tmp_path)
+        assert first.returncode == 0 and f"port {DEMO_PORT} is taken" in first.stdout, first.stderr[-2000:]
+        second = demo(tmp_path)
+    assert second.returncode == 0, second.stderr[-2000:]
+    report = json.loads((tmp_path / ".newsbot" / "last-run.json").read_text())["sources"][0]
+    assert report.get("new_posts", 0) == 0 and report.get("updated_posts", 0) == 0, report
 
 
 def test_one_article_under_another_host_or_port_is_one_source_of_its_story():
