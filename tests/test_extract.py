@@ -13,6 +13,7 @@ import pytest
 
 from conftest import PAGES, manifest
 from newsbot import extract_article
+from newsbot.extract.article import _outlet_name
 from newsbot.extract.body import clean_fragment
 from newsbot.extract.html import decode_html
 
@@ -176,3 +177,17 @@ def test_article_links_resolve_against_the_page_and_an_empty_more_link_stays_a_c
     assert 'href="https://news.example.com/analysis/visit-3"' in article.body_html
     assert f"<figcaption>{caption}</figcaption>" in article.body_html
     assert 'src="https://news.example.com/photos/esper.jpg"' in article.body_html
+
+
+# (og:site_name or application-name, JSON-LD publisher, host) as real pages of the benchmark sets give them
+@pytest.mark.parametrize(("site_name", "publisher", "host", "outlet"), [
+    ("Freie Presse - Chemnitzer Verlag und Druck GmbH &amp; Co. KG", "", "www.freiepresse.de", "Freie Presse"),
+    ("The Jerusalem Post | JPost.com", "", "www.jpost.com", "The Jerusalem Post"),
+    ("https://www.kleinezeitung.at", "", "www.kleinezeitung.at", "kleinezeitung.at"),
+    ("nationalpost", "National Post", "nationalpost.com", "National Post"),
+    ("Breaking Australian and World News Headlines - 9News", "9News", "www.9news.com.au", "9News"),
+    ("", "", "www.example.com", "example.com"),
+    ("BBC News", "BBC", "www.bbc.com", "BBC News"),  # a name that reads well stays
+])
+def test_outlet_name_is_the_name_readers_know(site_name, publisher, host, outlet):
+    assert _outlet_name(site_name, publisher, host) == outlet

@@ -93,9 +93,9 @@ def extract_article(
     article.canonical_url = _canonical(tree, url)
     host = urlsplit(url).hostname or ""
     publisher = names(node.get("publisher")) if node else []
-    article.source = normalize_space(data.first("og:site_name", "application-name") or (publisher[0] if publisher else "") or host.removeprefix("www."))
-    if publisher and _publisher_reads_better(article.source, normalize_space(publisher[0])):
-        article.source = normalize_space(publisher[0])
+    article.source = _outlet_name(
+        data.first("og:site_name", "application-name"), normalize_space(html_unescape(publisher[0])) if publisher else "", host
+    )
     site_names = [article.source, data.first("og:site_name", "application-name"), *publisher]
     if portal and data.first(*portal.outlet_meta):
         article.source = normalize_space(data.first(*portal.outlet_meta))  # the outlet, not the portal's label
@@ -162,17 +162,39 @@ def _visible_text(tree: lxml.html.HtmlElement) -> str:
 
 
 _TAGLINE_CHARS = 30
+_NOT_ALPHANUMERIC = re.compile(r"\W+")
+
+
+def _outlet_name(site_name: str, publisher: str, host: str) -> str:
+    """The outlet's name for the attribution: the page's site name (``og:site_name``), cleaned, unless
+    the JSON-LD publisher names it better; else the publisher; else the host."""
+    site_name = normalize_space(html_unescape(site_name or ""))
+    if publisher and (not site_name or _publisher_reads_better(site_name, publisher)):
+        site_name, publisher = publisher, ""
+    name = re.sub(r"^https?://(?:www\.)?", "", site_name).rstrip("/")  # "https://www.kleinezeitung.at"
+    if " | " in name:
+        name = name.split(" | ", 1)[0]  # "The Jerusalem Post | JPost.com", "LinkNaija | Nigeria's popular news platform"
+    for separator in (" - ", " – ", " — "):
+        head = name.split(separator, 1)[0]
+        if head != name and len(head) <= _TAGLINE_CHARS:
+            name = head  # "Freie Presse - Chemnitzer Verlag und Druck GmbH & Co. KG"
+    return name or host.removeprefix("www.")
+
+
+def _tagline_around(site_name: str, publisher: str) -> bool:
+    return bool(publisher) and len(site_name) > _TAGLINE_CHARS and publisher.lower() in site_name.lower()
 
 
 def _publisher_reads_better(site_name: str, publisher: str) -> bool:
-    """Whether the JSON-LD publisher names the outlet better than the page's site name: a lower-case
-    slug ("canada" for "Canada.com") or a tagline around it ("Breaking Australian and World News
-    Headlines - 9News" for "9News")."""
-    if not publisher or publisher == site_name:
+    """Whether the JSON-LD publisher names the outlet better than the page's site name: a slug or
+    handle ("canada", "nationalpost", "@politifact" for "Canada.com", "National Post", "PolitiFact")
+    or a tagline around it ("Breaking Australian and World News Headlines - 9News" for "9News")."""
+    if publisher == site_name:
         return False
-    if site_name.islower() and site_name in publisher.lower():
+    squeezed = _NOT_ALPHANUMERIC.sub("", site_name.lower())
+    if (site_name.islower() or site_name.startswith("@")) and squeezed and squeezed in _NOT_ALPHANUMERIC.sub("", publisher.lower()):
         return True
-    return len(site_name) > _TAGLINE_CHARS and publisher.lower() in site_name.lower()
+    return _tagline_around(site_name, publisher)
 
 
 def _language(tree: lxml.html.HtmlElement, data: StructuredData, page_text: str) -> str:
