@@ -13,7 +13,7 @@ import pytest
 
 from conftest import PAGES, manifest
 from newsbot import extract_article
-from newsbot.extract.article import _outlet_name
+from newsbot.extract.article import outlet_name
 from newsbot.extract.body import clean_fragment
 from newsbot.extract.html import decode_html
 
@@ -190,4 +190,4 @@ def test_article_links_resolve_against_the_page_and_an_empty_more_link_stays_a_c
     ("BBC News", "BBC", "www.bbc.com", "BBC News"),  # a name that reads well stays
 ])
 def test_outlet_name_is_the_name_readers_know(site_name, publisher, host, outlet):
-    assert _outlet_name(site_name, publisher, host) == outlet
+    assert outlet_name(site_name, publisher, host) == outlet

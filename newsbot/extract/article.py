@@ -93,7 +93,7 @@ def extract_article(
     article.canonical_url = _canonical(tree, url)
     host = urlsplit(url).hostname or ""
     publisher = names(node.get("publisher")) if node else []
-    article.source = _outlet_name(
+    article.source = outlet_name(
         data.first("og:site_name", "application-name"), normalize_space(html_unescape(publisher[0])) if publisher else "", host
     )
     site_names = [article.source, data.first("og:site_name", "application-name"), *publisher]
@@ -165,7 +165,7 @@ _TAGLINE_CHARS = 30
 _NOT_ALPHANUMERIC = re.compile(r"\W+")
 
 
-def _outlet_name(site_name: str, publisher: str, host: str) -> str:
+def outlet_name(site_name: str, publisher: str, host: str) -> str:
     """The outlet's name for the attribution: the page's site name (``og:site_name``), cleaned, unless
     the JSON-LD publisher names it better; else the publisher; else the host."""
     site_name = normalize_space(html_unescape(site_name or ""))
