@@ -59,18 +59,8 @@ class ArticleRuns:
 
     def copied(self, post_text: str) -> int:
         """:func:`copied_chars` of ``post_text`` against this article."""
-        post, run = _normalized(post_text), self.run
-        if len(post) < run or self.length < run:
-            return 0
-        covered = bytearray(self.length)
-        full = b"\x01" * run
-        for piece in {post[start : start + run] for start in range(len(post) - run + 1)}:
-            start = self.first.get(piece)
-            if start is not None:
-                covered[start : start + run] = full
-                for again in self.repeats.get(piece, ()):
-                    covered[again : again + run] = full
-        return covered.count(1)
+        by_prefix = self.copied_prefixes(post_text)
+        return by_prefix[-1] if by_prefix else 0
 
     def copied_prefixes(self, post_text: str) -> list[int]:
         """:meth:`copied` of every prefix of ``post_text`` (white space collapsed) in one pass: entry
