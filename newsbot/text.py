@@ -15,9 +15,11 @@ _KEEP_FORMAT = {"\u200c", "\u200d"}
 _CONTROL = regex.compile(r"[\p{Cc}\p{Cf}\p{Cs}\p{Co}\u2028\u2029]")
 LETTER = re.compile(r"[^\W\d_]")
 """One letter of any script (``\\w`` without digits and underscore)."""
+_OTHER_LINE_SPACES = r"\t\r\f\v\u00a0\u2000-\u200b\u3000"
+"""White space on a line besides the space itself (no-break, ideographic, zero-width...)."""
 # Only what changes: a run led by another space character, or two spaces and more (a quarter faster
 # than matching every single space, and normalize_space runs over every page's text).
-_LINE_SPACE = re.compile(r"[\t\r\f\v\u00a0\u2000-\u200b\u3000][ \t\r\f\v\u00a0\u2000-\u200b\u3000]*| [ \t\r\f\v\u00a0\u2000-\u200b\u3000]+")
+_LINE_SPACE = re.compile(f"[{_OTHER_LINE_SPACES}][ {_OTHER_LINE_SPACES}]*| [ {_OTHER_LINE_SPACES}]+")
 
 
 TITLE_MAX_LENGTH = 300

@@ -12,8 +12,9 @@ from w3lib.encoding import html_to_unicode, resolve_encoding
 
 logger = logging.getLogger(__name__)
 
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# What libxml2 stops reading at: C0 controls but tab and line ends, and the two noncharacters.
 _CONTROL_CHARACTER_LIST = "".join(map(chr, [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF]))
+_CONTROL_CHARACTERS = re.compile(f"[{re.escape(_CONTROL_CHARACTER_LIST)}]")
 # huge_tree stays off: libxml2 then stops reading a page nested deeper than 255 elements
 # (a nesting bomb costs nothing) instead of building the whole tree.
 _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
