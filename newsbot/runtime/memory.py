@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+from collections.abc import Callable
 
 _M_MMAP_THRESHOLD = -3
 """glibc's ``mallopt`` parameter number for the mmap threshold (``malloc.h``)."""
@@ -16,11 +17,9 @@ def return_large_blocks() -> None:
     have come and gone, page-sized buffers (response bodies) are carved from the heap and leave
     it fragmented: ~30 MiB of the crawl process's peak over 400 pages. A no-op without glibc.
     """
-    try:
-        mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):
-        return
-    mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)
+    mallopt = _glibc("mallopt")
+    if mallopt is not None:
+        mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)
 
 
 TRIM_AFTER_BYTES = 512 * 1024
@@ -30,8 +29,14 @@ TRIM_AFTER_BYTES = 512 * 1024
 def trim_heap() -> None:
     """Give the heap's free pages back (``malloc_trim``): a large page's parse trees leave many
     megabytes free but fragmented, kept for good otherwise. A no-op without glibc."""
+    malloc_trim = _glibc("malloc_trim")
+    if malloc_trim is not None:
+        malloc_trim(0)
+
+
+def _glibc(name: str) -> Callable[..., int] | None:
+    """glibc's function ``name`` in this process; None elsewhere (musl, macOS)."""
     try:
-        malloc_trim = ctypes.CDLL(None).malloc_trim
+        return getattr(ctypes.CDLL(None), name)
     except (OSError, AttributeError):
-        return
-    malloc_trim(0)
+        return None
