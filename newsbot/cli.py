@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from newsbot.config import STOPPED_STAT, RunError, SettingsError, check_paths, check_start, validate_settings
+from newsbot.config import STOPPED_STAT, RunError, SettingsError, check_paths, check_services, validate_settings
 from newsbot.config import url as url_rule
 from newsbot.runtime.report import counted
 
@@ -68,10 +68,9 @@ def crawl(spiders: list[str], arguments: dict[str, str], overrides: list[str]) -
     try:
         plain = ProjectSettings(overrides)
         validate_settings(plain)
-        check_paths(plain)  # before the lock, which lives in one of them
-        lock_path = plain.get("NEWSBOT_LOCK") or default_lock_path(plain.get("NEWSBOT_OUTPUT") or "output")
-        with RunLock(lock_path):
-            check_start(plain)
+        output = check_paths(plain)  # before the lock, which lives in one of them
+        with RunLock(plain.get("NEWSBOT_LOCK") or default_lock_path(output)):
+            check_services(plain, output)
             started = utcnow()
             with _logging_before_scrapy(plain):
                 reports = unchanged_run(plain, spiders or plain.getlist("NEWSBOT_SOURCES"), arguments)

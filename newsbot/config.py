@@ -400,9 +400,14 @@ def check_start(settings: _Settings) -> None:
     Raises :class:`RunError` (exit 1) or :class:`SettingsError` (exit 2) with one line to act on.
     Leaves a damaged state file exactly as it is.
     """
+    check_services(settings, check_paths(settings))
+
+
+def check_services(settings: _Settings, output: str) -> None:
+    """:func:`check_start` once :func:`check_paths` has passed (``output``: what it returned): the
+    state file or Redis, and the publish settings."""
     from newsbot.state import state_path
 
-    output = check_paths(settings)
     redis_url = settings.get("NEWSBOT_REDIS_URL")
     if redis_url:
         check_redis(redis_url)
