@@ -20,7 +20,8 @@ import shutil
 import sqlite3
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -524,6 +525,16 @@ def check_arguments(arguments: dict[str, str], accepted: dict[str, Rule]) -> Non
 
 STOPPED_STAT = "newsbot/stopped"
 """Stats key holding why the crawl was stopped early (a full disk...); set means exit status 1."""
+
+
+@contextmanager
+def stopping_on_run_error(crawler: Crawler) -> Iterator[None]:
+    """Around a component's call: a :class:`RunError` (Redis gone) stops the crawl with its one line
+    (:func:`stop_crawl`) instead of leaving a traceback at every signal, tick or request."""
+    try:
+        yield
+    except RunError as error:
+        stop_crawl(crawler, str(error))
 
 
 def stop_crawl(crawler: Crawler, message: str) -> None:

@@ -17,8 +17,6 @@ import json
 import logging
 import pickle
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
@@ -28,7 +26,7 @@ from scrapy.utils.request import request_from_dict
 from twisted.internet import task
 
 from newsbot import signals as newsbot_signals
-from newsbot.config import STOPPED_STAT, RunError, stop_crawl
+from newsbot.config import STOPPED_STAT, RunError, stopping_on_run_error
 from newsbot.state.base import url_key
 from newsbot.state.redis import PREFIX, WORKER_ID, connect
 
@@ -86,21 +84,12 @@ class RedisWorker:
         crawler.signals.connect(worker.request_dropped, signal=signals.request_dropped)
         return worker
 
-    @contextmanager
-    def redis_calls(self) -> Iterator[None]:
-        """Around each handler: Redis gone stops the crawl (one line, exit status 1) instead of leaving
-        a traceback in the log at every signal and tick."""
-        try:
-            yield
-        except RunError as error:
-            stop_crawl(self.crawler, str(error))
-
     @property
     def inflight_key(self) -> str:
         return f"{PREFIX}:{self.crawler.spider.name}:inflight"
 
     def spider_opened(self, spider) -> None:
-        with self.redis_calls():
+        with stopping_on_run_error(self.crawler):
             self.beat()
         self.loop = task.LoopingCall(self.tick)
         self.loop.start(self.heartbeat_seconds / 3, now=False)
@@ -109,7 +98,7 @@ class RedisWorker:
         self.server.set(f"{PREFIX}:worker:{self.worker_id}", "alive", ex=self.heartbeat_seconds)
 
     def tick(self) -> None:
-        with self.redis_calls():
+        with stopping_on_run_error(self.crawler):
             self.beat()
             self.take_over_dead_workers()
 
@@ -123,7 +112,7 @@ class RedisWorker:
             return  # feeds are read by every worker; only article requests are shared work
         request_data = base64.b64encode(pickle.dumps(request.to_dict(spider=spider))).decode("ascii")
         payload = json.dumps({"worker": self.worker_id, "request": request_data})
-        with self.redis_calls():
+        with stopping_on_run_error(self.crawler):
             self.server.hset(self.inflight_key, url_key(request.cb_kwargs["entry"].url), payload)
 
     def item_done(self, item, spider, **kwargs) -> None:
@@ -146,7 +135,7 @@ class RedisWorker:
         if not url:
             return
         key = url_key(url)
-        with self.redis_calls():
+        with stopping_on_run_error(self.crawler):
             payload = self.server.hget(self.inflight_key, key)
             if payload and json.loads(payload)["worker"] == self.worker_id:
                 self.server.hdel(self.inflight_key, key)
@@ -176,7 +165,7 @@ class RedisWorker:
     def spider_idle(self, spider) -> None:
         queue_key = self.crawler.settings.get("SCHEDULER_QUEUE_KEY", "").replace("%(spider)s", spider.name)
         busy = 0
-        with self.redis_calls():
+        with stopping_on_run_error(self.crawler):
             self.take_over_dead_workers()
             busy = self.server.hlen(self.inflight_key) or queue_length(self.server, queue_key)
         if self.crawler.stats.get_value(STOPPED_STAT):

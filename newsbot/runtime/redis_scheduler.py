@@ -11,7 +11,7 @@ from scrapy import Request
 from scrapy_redis.scheduler import Scheduler
 
 from newsbot import signals as newsbot_signals
-from newsbot.config import RunError, stop_crawl
+from newsbot.config import stopping_on_run_error
 
 
 class RedisScheduler(Scheduler):
@@ -24,25 +24,19 @@ class RedisScheduler(Scheduler):
     """
 
     def next_request(self) -> Request | None:
-        try:
+        request = None
+        with stopping_on_run_error(self.spider.crawler):
             request = super().next_request()
-        except RunError as error:
-            stop_crawl(self.spider.crawler, str(error))
-            return None
         if request is not None:
             self.spider.crawler.signals.send_catch_log(newsbot_signals.request_taken, request=request, spider=self.spider)
         return request
 
     def enqueue_request(self, request: Request) -> bool:
-        try:
+        with stopping_on_run_error(self.spider.crawler):
             return super().enqueue_request(request)
-        except RunError as error:
-            stop_crawl(self.spider.crawler, str(error))
-            return False
+        return False
 
     def has_pending_requests(self) -> bool:
-        try:
+        with stopping_on_run_error(self.spider.crawler):
             return super().has_pending_requests()
-        except RunError as error:
-            stop_crawl(self.spider.crawler, str(error))
-            return False
+        return False
