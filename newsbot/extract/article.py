@@ -181,10 +181,6 @@ def outlet_name(site_name: str, publisher: str, host: str) -> str:
     return name or host.removeprefix("www.")
 
 
-def _tagline_around(site_name: str, publisher: str) -> bool:
-    return bool(publisher) and len(site_name) > _TAGLINE_CHARS and publisher.lower() in site_name.lower()
-
-
 def _publisher_reads_better(site_name: str, publisher: str) -> bool:
     """Whether the JSON-LD publisher names the outlet better than the page's site name: a slug or
     handle ("canada", "nationalpost", "@politifact" for "Canada.com", "National Post", "PolitiFact")
@@ -194,7 +190,7 @@ def _publisher_reads_better(site_name: str, publisher: str) -> bool:
     squeezed = _NOT_ALPHANUMERIC.sub("", site_name.lower())
     if (site_name.islower() or site_name.startswith("@")) and squeezed and squeezed in _NOT_ALPHANUMERIC.sub("", publisher.lower()):
         return True
-    return _tagline_around(site_name, publisher)
+    return bool(publisher) and len(site_name) > _TAGLINE_CHARS and publisher.lower() in site_name.lower()
 
 
 def _language(tree: lxml.html.HtmlElement, data: StructuredData, page_text: str) -> str:
