@@ -427,14 +427,36 @@ def check_paths(settings: _Settings) -> str:
         value = settings.get(name)
         if value and not (name == "NEWSBOT_STATE" and settings.get("NEWSBOT_REDIS_URL")):
             places.append((name, value, os.path.dirname(os.path.abspath(value))))
+    made: list[str] = []
     for name, value, folder in places:
         try:
+            made += _missing_ancestors(folder)
             os.makedirs(folder, exist_ok=True)
             with tempfile.TemporaryFile(dir=folder):
                 pass
         except OSError as error:
+            _remove_empty(made)  # a refused run leaves no folders behind
             raise SettingsError(f"{name}={value}: cannot write there ({error.strerror})") from None
     return output
+
+
+def _missing_ancestors(folder: str) -> list[str]:
+    """``folder`` and those of its parents that do not exist yet, outermost first."""
+    missing = []
+    path = os.path.abspath(folder)
+    while not os.path.exists(path) and os.path.dirname(path) != path:
+        missing.insert(0, path)
+        path = os.path.dirname(path)
+    return missing
+
+
+def _remove_empty(folders: list[str]) -> None:
+    """Remove the directories :func:`check_paths` made, innermost first, each only if it is still empty."""
+    for folder in reversed(folders):
+        try:
+            os.rmdir(folder)
+        except OSError:
+            pass  # never made (the error came first), or something is in it now: left alone
 
 
 def check_publish(settings: _Settings, output: str) -> None:

@@ -106,6 +106,9 @@ MISTAKES: dict[str, Mistake] = {
     # places whose permissions look writable (root, /proc) but where nothing can be created
     "output where no directory can be made": Mistake([*CRAWL[:-1], "NEWSBOT_OUTPUT=/proc/newsbot-site"], 2, ["NEWSBOT_OUTPUT", "cannot write"]),
     "state where no file can be made": Mistake([*CRAWL, "-s", "NEWSBOT_STATE=/proc/state.db"], 2, ["NEWSBOT_STATE", "cannot write"]),
+    "state where no file can be made, in a new output folder": Mistake(
+        [*CRAWL[:-1], "NEWSBOT_OUTPUT={out}/a/b", "-s", "NEWSBOT_STATE=/proc/state.db"], 2, ["NEWSBOT_STATE", "cannot write"]
+    ),
     "run lock where no file can be made": Mistake([*CRAWL, "-s", "NEWSBOT_LOCK=/proc/x/lock"], 2, ["NEWSBOT_LOCK", "cannot write"]),
     "report page where no file can be made": Mistake(
         [*CRAWL, "-s", "NEWSBOT_REPORT_HTML=/proc/x/report.html"], 2, ["NEWSBOT_REPORT_HTML", "cannot write"]
@@ -182,6 +185,8 @@ def test_user_mistake_gives_one_line_and_the_right_status(name: str, tmp_path: P
     assert site.requests == [], "a request was made before the mistake was reported"
     after = {path: path.read_bytes() for path in before}
     assert after == before, "a file the run found was changed"
+    if "cannot write" in mistake.says:
+        assert not out.exists(), "a run refused for a path left the output folder it made while checking"
 
 
 @pytest.fixture
