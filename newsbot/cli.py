@@ -260,6 +260,7 @@ def compose(path: str, url: str, overrides: list[str]) -> int:
     import asyncio
     import inspect
 
+    from itemadapter import ItemAdapter
     from scrapy import Spider
     from scrapy.exceptions import DropItem
     from scrapy.utils.misc import load_object
@@ -290,6 +291,9 @@ def compose(path: str, url: str, overrides: list[str]) -> int:
             item = await result if inspect.isawaitable(result) else result
         if rewriter is not None:
             await rewriter.rewrite_item(item)
+        if settings.getbool("NEWSBOT_STORIES"):  # the crawl's post of a story of one article lists it
+            adapter = ItemAdapter(item)
+            adapter["sources"] = [{"name": adapter.get("source") or "", "url": adapter.get("url")}]
         return item
 
     try:

@@ -170,6 +170,10 @@ def test_compose_command_prints_the_post_of_a_saved_page_in_each_mode(tmp_path):
     brief = compose(str(page), "--url", url)
     assert brief.returncode == 0, brief.stderr[-2000:]
     assert "<h2>주요 내용</h2>" in brief.stdout and f'<a href="{url}">' in brief.stdout
+    matter = yaml.safe_load(brief.stdout.split("---\n")[1])
+    assert matter["sources"] == [{"name": matter["source"], "url": url}]  # as the crawl's post of a one-article story
+    alone = compose(str(page), "--url", url, "-s", "NEWSBOT_STORIES=False")
+    assert "sources" not in yaml.safe_load(alone.stdout.split("---\n")[1])
     full = compose(str(page), "--url", url, "-s", "NEWSBOT_BODY=full")
     assert full.returncode == 0 and "<h2>주요 내용</h2>" not in full.stdout and len(full.stdout) > len(brief.stdout)
     assert not list(tmp_path.iterdir())  # no output directory, no state: nothing written
