@@ -126,10 +126,13 @@ def fit_copy_limit(title: str, summary: str, key_sentences: list[str], text: str
     def copied() -> int:
         return article.copied(" ".join([title, summary, *keys]))
 
-    # Dropping key sentences from the end leaves a prefix of the post: one pass counts them all.
+    # Dropping key sentences from the end leaves a prefix of the post: one pass counts them all,
+    # and tells whether the summary needs cutting at all (it rarely does).
     by_prefix = article.copied_prefixes(" ".join([title, summary, *keys]))
     while keys and _at_prefix(by_prefix, " ".join([title, summary, *keys])) > limit:
         keys.pop()
+    if _at_prefix(by_prefix, " ".join([title, summary, *keys])) <= limit:
+        return summary, keys
     while summary and copied() > limit:
         sentences = split_sentences(summary)  # whole sentences, quotations and their closing marks kept
         if len(sentences) > 1:
