@@ -10,6 +10,7 @@ summary is cut: the limit wins.
 from __future__ import annotations
 
 import html
+from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from newsbot.summarize import pick_sentences, ranked_sentences, shorten, split_sentences, summarize
@@ -42,20 +43,16 @@ def copied_chars(post_text: str, article_text: str, run: int = COPY_RUN) -> int:
 
 
 class ArticleRuns:
-    """An article's ``run``-character runs, indexed once: :meth:`copied` then costs the length of
-    the post, not of the article (the copy limit is checked again after every cut)."""
+    """An article's text, white space collapsed once, that posts are measured against in ``run``-character runs.
+
+    Each measure indexes the post's runs and looks up the article's: a post is several times
+    shorter than its article, and most of the article's runs are not in it.
+    """
 
     def __init__(self, article_text: str, run: int = COPY_RUN) -> None:
         self.run = run
-        self.length = len(article := _normalized(article_text))
-        pieces = [article[start : start + run] for start in range(len(article) - run + 1)]
-        # Built from the end, so each piece keeps its first start (three times quicker than a loop).
-        self.first: dict[str, int] = dict(zip(reversed(pieces), range(len(pieces) - 1, -1, -1)))
-        self.repeats: dict[str, list[int]] = {}
-        if len(self.first) < len(pieces):  # some run occurs twice (rare): note where else
-            for start, piece in enumerate(pieces):
-                if self.first[piece] != start:
-                    self.repeats.setdefault(piece, []).append(start)
+        self.article = _normalized(article_text)
+        self.length = len(self.article)
 
     def copied(self, post_text: str) -> int:
         """:func:`copied_chars` of ``post_text`` against this article."""
@@ -65,23 +62,24 @@ class ArticleRuns:
     def copied_prefixes(self, post_text: str) -> list[int]:
         """:meth:`copied` of every prefix of ``post_text`` (white space collapsed) in one pass: entry
         ``i`` is for its first ``i + run`` characters, and prefixes shorter than a run copy nothing."""
-        post, run = _normalized(post_text), self.run
+        post, run, article = _normalized(post_text), self.run, self.article
         if len(post) < run or self.length < run:
             return []
+        first: dict[str, int] = {}  # each run of the post -> where the post first has it
+        for start in range(len(post) - run + 1):
+            first.setdefault(post[start : start + run], start)
+        shared = [at for at in range(self.length - run + 1) if article[at : at + run] in first]
+        found: defaultdict[int, list[int]] = defaultdict(list)  # post position -> where the article has its run
+        for at in shared:
+            found[first[article[at : at + run]]].append(at)
         covered = bytearray(self.length)
         full = b"\x01" * run
         counts: list[int] = []
         total = 0
-        seen: set[str] = set()
         for start in range(len(post) - run + 1):
-            piece = post[start : start + run]
-            if piece not in seen:
-                seen.add(piece)
-                first = self.first.get(piece)
-                if first is not None:
-                    for at in (first, *self.repeats.get(piece, ())):
-                        total += run - covered[at : at + run].count(1)
-                        covered[at : at + run] = full
+            for at in found.get(start, ()):
+                total += run - covered[at : at + run].count(1)
+                covered[at : at + run] = full
             counts.append(total)
         return counts
 
