@@ -172,11 +172,13 @@ def _textrank(word_sets: list[set[str]], damping: float = 0.85, iterations: int 
 
     size = len(word_sets)
     weights = numpy.zeros((size, size))
-    for i in range(size):
-        for j in range(i + 1, size):
-            shared = len(word_sets[i] & word_sets[j])
-            if shared and len(word_sets[i]) > 1 and len(word_sets[j]) > 1:
-                weights[i, j] = weights[j, i] = shared / (math.log(len(word_sets[i])) + math.log(len(word_sets[j])))
+    # A sentence of one word links to none; each size's log is taken once, not once per pair.
+    linked = [(i, words, math.log(len(words))) for i, words in enumerate(word_sets) if len(words) > 1]
+    for k, (i, words_i, log_i) in enumerate(linked):
+        for j, words_j, log_j in linked[k + 1 :]:
+            shared = len(words_i & words_j)
+            if shared:
+                weights[i, j] = weights[j, i] = shared / (log_i + log_j)
     totals = weights.sum(axis=1)
     totals[totals == 0] = 1.0
     transition = (weights / totals[:, None]).T  # row i: what each sentence j passes to i
