@@ -47,12 +47,13 @@ def plain_text(value: object, max_length: int = 0) -> str:
     The result holds no ``<tag``, so a theme printing it unescaped shows text only.
     """
     text = _without_controls(html.unescape(str(value or "")))
-    for _ in range(3):  # entities can hide a second layer of markup
-        stripped = _TAG.sub(" ", text)
-        if stripped == text:
-            break
-        text = html.unescape(stripped)
-    text = _TAG_START.sub("< ", _without_controls(text))
+    if "<" in text:  # most text (a sentence, a title) has none: no tag to strip, no control to recheck
+        for _ in range(3):  # entities can hide a second layer of markup
+            stripped = _TAG.sub(" ", text)
+            if stripped == text:
+                break
+            text = html.unescape(stripped)
+        text = _TAG_START.sub("< ", _without_controls(text))
     text = " ".join(text.split())  # the same white space as \s
     if max_length and len(text) > max_length:
         text = text[:max_length].rsplit(" ", 1)[0].rstrip()
