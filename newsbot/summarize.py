@@ -259,12 +259,17 @@ def _rank(score: float, index: int, best: float) -> float:
     return score / best + LEAD_WEIGHT / (1 + index)
 
 
-# Openers that point back at the sentence before ("이를", "However"): without it they read as a non sequitur.
+# Openers that point back at the sentence before ("이를", "However", "Monate später", "Cependant"): without it
+# they read as a non sequitur.
 _LEANS_ON_PREVIOUS = re.compile(
     r"^[\"'“‘(\[]?(?:이를|이에|이같은|이 같은|이와 같은|이와 관련해|이와|이는|이로써|이로 인해|이 때문에|이때문에|이날|이어|이후|"
     r"그러나|하지만|그런데|그러면서|그러자|그래서|따라서|그럼에도|또한|또|아울러|반면|한편|그는|그가|그의|그를|그에게|그녀는|그녀의|그들은|그들의|"
     r"This|These|That|Those|Such|It|He|She|They|However|But|Also|Moreover|Furthermore|Meanwhile|Still|Yet|"
-    r"Nevertheless|Instead|Then|Later|Afterward|Afterwards)(?=[\s,])"
+    r"Nevertheless|Instead|Then|Later|Afterward|Afterwards|(?:\w+ )?(?:[Hh]ours|[Dd]ays|[Ww]eeks|[Mm]onths|[Yy]ears) later|"
+    r"Dies|Er|Damit|Dabei|Dafür|Deshalb|Daher|Doch|Aber|Allerdings|Zudem|Außerdem|"
+    r"Trotzdem|Jedoch|Danach|Dann|Später|(?:\w+ )?(?:Stunden|Tage|Wochen|Monate|Jahre) (?:später|danach)|"
+    r"Elle|Ils|Elles|Cela|Ceci|Mais|Cependant|Pourtant|Toutefois|Ensuite|Puis|Alors|Donc|"
+    r"Esto|Eso|Ello|Él|Ella|Ellos|Ellas|Pero|Sin embargo|Además|Luego|Después|Entonces)(?=[\s,])"
 )
 
 
@@ -289,7 +294,8 @@ def ranked_sentences(body_text: str, language: str = "") -> list[tuple[int, str]
 def pick_sentences(ranked: list[tuple[int, str]], max_length: int, limit: int = 0, taken: frozenset[int] = frozenset()) -> list[int]:
     """Positions of the best sentences that fit ``max_length`` characters (at most ``limit`` when given).
 
-    A sentence that leans on the one before is taken only when that one is taken too (or in ``taken``).
+    A sentence that leans on the one before is taken only when that one is taken too (or in ``taken``);
+    the article's first sentence leans only on the headline, which the post shows.
     """
     chosen: list[int] = []
     length = -1
@@ -298,7 +304,7 @@ def pick_sentences(ranked: list[tuple[int, str]], max_length: int, limit: int = 
             continue
         if limit and len(chosen) >= limit:
             break
-        if leans_on_previous(sentence) and index - 1 not in chosen and index - 1 not in taken:
+        if index and leans_on_previous(sentence) and index - 1 not in chosen and index - 1 not in taken:
             continue
         added = len(sentence) + 1
         if length + added <= max_length:

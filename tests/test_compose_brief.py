@@ -130,6 +130,30 @@ def test_key_sentences_lean_on_no_sentence_left_out():
             assert any(lines[position - 1] in part for part in shown), line
 
 
+@pytest.mark.parametrize("sentence", [
+    "Monate später kam das heraus.", "Dabei blieb es.", "Months later the report came out.", "Cependant, rien n'a changé.",
+    "Sin embargo, nada cambió.",
+])
+def test_openers_that_lean_on_the_sentence_before_in_other_languages(sentence):
+    assert leans_on_previous(sentence)
+
+
+@pytest.mark.parametrize("sentence", ["Das Kind kann nicht zur Kita.", "Diese Woche tagt die EZB.", "Il tutto a poche ore dal derby."])
+def test_articles_and_determiners_do_not_count_as_leaning(sentence):
+    assert not leans_on_previous(sentence)
+
+
+def test_the_summary_of_a_real_german_page_leaves_out_what_leans_on_a_sentence_it_omits():
+    """The new-user trial's find: Tagesschau's excerpt ended in "Monate später kam das heraus." without
+    the sentence it follows."""
+    page = PAGES / "fundus-de-Tagesschau_2023_04_28.html.gz"
+    article = extract_article(gzip.decompress(page.read_bytes()), "https://www.tagesschau.de/inland/ahrtal-untersuchungsausschuss-101.html")
+    text = article_paragraphs(article.body_html)
+    assert "Monate später kam das heraus." in text
+    summary, keys = excerpt_and_key_sentences(text, 150, article.language)
+    assert summary and "Monate später" not in " ".join([summary, *keys])
+
+
 def test_default_crawl_of_real_korean_pages_writes_briefs_within_the_copy_limit(tmp_path):
     site = LocalSite()
     articles = {}
