@@ -7,8 +7,9 @@ one story) on stories/dev_en.jsonl, run through `newsbot stories` as a user woul
 file and on its tune and check halves (split by ECB+ topic and by BASIL event, so no story is
 in both), per corpus. BASIL is also scored with its dates removed, the hard case for the time
 window, and with every date set to one day (a crawl sees all of a day's stories in one window),
-counting the posts that mix two stories. ECB+ is also scored with the threshold chosen by
-leave-one-topic-out cross-validation: each topic is scored at the threshold that does best on the
+counting the posts that mix two stories; and, with its own dates and in one day, in shuffled
+orders as a crawl meets them (the file lists each story's articles together, the easy order).
+ECB+ is also scored with the threshold chosen by leave-one-topic-out cross-validation: each topic is scored at the threshold that does best on the
 other 20 (by F0.5, and by recall with precision >= 0.95), an honest figure where one tune half
 is not. The baseline is TF-IDF cosine over lower-cased words (IDF from the whole file),
 single link: its threshold is the lowest that keeps precision >= 0.95 on the tune half.
@@ -23,6 +24,7 @@ import itertools
 import json
 import math
 import os
+import random
 import re
 import subprocess
 import sys
@@ -92,6 +94,28 @@ def run_cli(
 
 CV_THRESHOLDS = (0.28, 0.30, 0.32, 0.34, 0.36, 0.38, 0.40, 0.44)
 """The values of NEWSBOT_STORY_THRESHOLD the cross-validation chooses from."""
+
+
+def posts_and_mixed(predicted: dict[str, str], rows: list[dict]) -> tuple[int, int]:
+    """Stories (posts) among ``rows`` and how many of them mix two true stories."""
+    posts = defaultdict(set)
+    for row in rows:
+        posts[predicted[row["id"]]].add(row["cluster"])
+    return len(posts), sum(1 for clusters in posts.values() if len(clusters) > 1)
+
+
+SHUFFLES = 5
+"""Arrival orders tried: the file lists each story's articles together, a crawl meets them in any order."""
+
+
+def shuffles(rows: list[dict]) -> list[list[dict]]:
+    """``rows`` in :data:`SHUFFLES` fixed random orders."""
+    orders = []
+    for seed in range(SHUFFLES):
+        order = list(rows)
+        random.Random(seed).shuffle(order)
+        orders.append(order)
+    return orders
 
 
 def topic(row: dict) -> str:
@@ -249,11 +273,13 @@ def main() -> None:
     p, r = scores(rows, {**ours, **undated}, basil)
     print(f"{'BASIL without dates':<22} {len(basil):>8} {p:>10.3f} {r:>6.3f}")
     p, r = scores(rows, {**ours, **one_day}, basil)
-    posts = defaultdict(set)
-    for row in basil_rows:
-        posts[one_day[row["id"]]].add(row["cluster"])
-    mixed = sum(1 for clusters in posts.values() if len(clusters) > 1)
-    print(f"{'BASIL in one day':<22} {len(basil):>8} {p:>10.3f} {r:>6.3f}   {len(posts)} posts, {mixed} mix two stories")
+    posts, mixed = posts_and_mixed(one_day, basil_rows)
+    print(f"{'BASIL in one day':<22} {len(basil):>8} {p:>10.3f} {r:>6.3f}   {posts} posts, {mixed} mix two stories (file order)")
+    for label, published in (("own dates", None), ("one day", "2019-02-15T12:00:00Z")):
+        counts = [posts_and_mixed(run_cli(shuffled, published=published), shuffled) for shuffled in shuffles(basil_rows)]
+        print(f"{'BASIL shuffled, ' + label:<22} {len(basil):>8}   over {len(counts)} orders: "
+              f"{min(n for n, _ in counts)}-{max(n for n, _ in counts)} posts (mean {sum(n for n, _ in counts) / len(counts):.1f}), "
+              f"mixing two stories {sum(m for _, m in counts) / len(counts):.1f} a run (at most {max(m for _, m in counts)})")
     ecb = subsets["ECB+ all"]
     by_threshold = {
         value: topic_counts(rows, run_cli(rows, settings=(f"NEWSBOT_STORY_THRESHOLD={value}",)), ecb)
