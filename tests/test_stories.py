@@ -161,3 +161,23 @@ def test_a_story_survives_its_json_and_is_found_through_its_heaviest_terms():
     grouper.put(again)
     row = rows[0]
     assert grouper.add("again", row["title"], row["text"], parse_published(row["date"]), "en") == story.id
+
+
+def test_the_sqlite_store_keeps_every_articles_term_counts_gathered_between_writes(tmp_path):
+    from newsbot.stories.grouper import Story
+    from newsbot.stories.store import TERM_COUNTS_EVERY, SqliteStoryStore, StoryRecord
+
+    path = str(tmp_path / "state.sqlite3")
+    store = SqliteStoryStore(path, 48)
+    articles = TERM_COUNTS_EVERY + 3  # one write on the way, three articles left for close
+    for number in range(articles):
+        record = StoryRecord(Story(f"s{number}", {"common": 1.0}))
+        store.save(record, [f"https://example.com/{number}"], ["common", f"only{number}"])
+        if number == TERM_COUNTS_EVERY - 2:
+            assert SqliteStoryStore(path, 48).frequencies(1000) == (0, {})  # gathered, not yet written
+    assert SqliteStoryStore(path, 48).frequencies(1000)[0] == TERM_COUNTS_EVERY
+    store.close()
+    count, frequency = SqliteStoryStore(path, 48).frequencies(1000)
+    assert count == articles and frequency["common"] == articles
+    assert [term for term in frequency if term.startswith("only")] == [f"only{number}" for number in range(articles)]
+    assert set(frequency.values()) == {articles, 1}
