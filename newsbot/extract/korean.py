@@ -62,6 +62,8 @@ def is_korean_text(text: str, language: str) -> bool:
 def is_korean(text: str, threshold: float = 0.3) -> bool:
     """True when at least ``threshold`` of the letters in ``text`` are Hangul."""
     sample = text[:3000]
+    if threshold > 0 and not HANGUL.search(sample):
+        return False  # most text: no Hangul at all, no letters to count
     letters = len(_NOT_LETTERS.sub("", sample))
     return bool(letters) and len(_NOT_HANGUL.sub("", sample)) / letters >= threshold
 
