@@ -7,6 +7,8 @@ ready (copy-on-write) instead of paying for them itself.
 
 from __future__ import annotations
 
+import gc
+
 from htmldate.extractors import month_words
 from trafilatura.external import jt_stoplist_init
 
@@ -34,3 +36,6 @@ def warm_up() -> None:
 
 
 warm_up()
+# Everything loaded so far lives as long as the workers: out of the collector's sight, a worker's
+# full collection neither walks it nor writes to its pages (which would copy them from the fork server).
+gc.freeze()
