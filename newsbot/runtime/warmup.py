@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gc
 
-from htmldate.extractors import month_words
 from trafilatura.external import jt_stoplist_init
 
 from newsbot.extract.dates import to_iso
@@ -26,12 +25,11 @@ _DATES = ("Sun Nov 23 16:00:00 EDT 2014", "2024년 5월 3일 오후 3:10", "3. M
 
 def warm_up() -> None:
     """One page through a worker's whole path (extraction, summary, brief, terms: numpy's import,
-    0.1 s), dates in each script, and the two word lists a rarer page loads: htmldate's month
-    names in every dateparser locale and justext's stop words of every language (0.1 s)."""
+    0.1 s), dates in each script, and the stop words of every language that trafilatura's justext
+    fallback loads on a rarer page (0.07 s)."""
     finish_page(_PAGE.encode(), "https://warm-up.invalid/article", "text/html; charset=utf-8", None, None, 150)
     for text in _DATES:
         to_iso(text, None)
-    month_words()
     jt_stoplist_init()
 
 
