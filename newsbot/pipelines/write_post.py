@@ -26,6 +26,7 @@ from newsbot import signals as newsbot_signals
 from newsbot.compose.rewrite import Rewriter
 from newsbot.config import RunError, out_of_space, stop_crawl
 from newsbot.exporters.jekyll import JekyllPostExporter, PostTemplate, post_filename
+from newsbot.files import published_file_mode
 from newsbot.state import PostRecord
 from newsbot.state.extension import StateExtension
 from newsbot.stories.desk import MAIN_FIELDS, StoryDesk
@@ -64,6 +65,7 @@ class WritePostPipeline:
         self.posts_dir = Path(self.output_dir, POSTS_DIR)
         # Temporary files live outside _posts/ so a kill leaves nothing half-written there.
         self.tmp_dir = Path(self.output_dir, ".newsbot", "tmp")
+        self.file_mode = published_file_mode()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WritePostPipeline:
@@ -190,6 +192,7 @@ class WritePostPipeline:
     def _write_atomically(self, target: Path, adapter: ItemAdapter) -> None:
         handle, temporary = tempfile.mkstemp(dir=self.tmp_dir, prefix="post-", suffix=".tmp")
         try:
+            os.fchmod(handle, self.file_mode)
             with os.fdopen(handle, "wb") as stream:
                 JekyllPostExporter(stream, template=self.template).export_item(adapter.item)
                 stream.flush()

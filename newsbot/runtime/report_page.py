@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from html import escape
 
+from newsbot.files import published_file_mode
 from newsbot.runtime.report import Overview, counted, duration_text
 from newsbot.state.history import RunRow
 
@@ -50,7 +51,7 @@ def write_report_page(path: str, overview: Overview, title: str = "newsbot runs"
     handle, temporary = tempfile.mkstemp(dir=directory, prefix=".report-", suffix=".tmp")
     with os.fdopen(handle, "w", encoding="utf-8") as stream:
         stream.write(page)
-    os.chmod(temporary, 0o644)
+    os.chmod(temporary, published_file_mode())
     os.replace(temporary, path)
     return charts
 
