@@ -15,7 +15,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from newsbot.config import STOPPED_STAT, RunError, SettingsError, check_paths, check_services, validate_settings
+from newsbot.config import (
+    STOPPED_STAT, RunError, SettingsError, check_paths, check_services, missing_folders, remove_folders, validate_settings,
+)
 from newsbot.config import url as url_rule
 from newsbot.runtime.report import counted
 
@@ -63,23 +65,31 @@ def crawl(spiders: list[str], arguments: dict[str, str], overrides: list[str]) -
     from newsbot.runtime.quickcheck import ProjectSettings, unchanged_run
     from newsbot.runtime.runlock import LockHeld, RunLock, default_lock_path
     from newsbot.runtime.workers import start_fork_server
+    from newsbot.state import state_path
     from newsbot.state.history import utcnow
 
     try:
         plain = ProjectSettings(overrides)
         validate_settings(plain)
+        site = plain.get("NEWSBOT_OUTPUT") or "output"
+        lock = plain.get("NEWSBOT_LOCK") or default_lock_path(site)
+        new_folders = missing_folders([site, *(os.path.dirname(os.path.abspath(path)) for path in (lock, state_path(plain)))])
         output = check_paths(plain)  # before the lock, which lives in one of them
-        with RunLock(plain.get("NEWSBOT_LOCK") or default_lock_path(output)):
-            check_services(plain, output)
-            started = utcnow()
-            with _logging_before_scrapy(plain):
-                reports = unchanged_run(plain, spiders or plain.getlist("NEWSBOT_SOURCES"), arguments)
-            if reports is None:
-                return_large_blocks()
-                if int(plain.get("NEWSBOT_WORKERS", -1)) != 0:
-                    start_fork_server()  # its imports run on the other core while this one loads Scrapy
-                reports = _crawl_locked(plain, spiders, arguments)
-            return _finish(plain, reports, started)
+        try:
+            with RunLock(lock):
+                check_services(plain, output)
+                started = utcnow()
+                with _logging_before_scrapy(plain):
+                    reports = unchanged_run(plain, spiders or plain.getlist("NEWSBOT_SOURCES"), arguments)
+                if reports is None:
+                    return_large_blocks()
+                    if int(plain.get("NEWSBOT_WORKERS", -1)) != 0:
+                        start_fork_server()  # its imports run on the other core while this one loads Scrapy
+                    reports = _crawl_locked(plain, spiders, arguments)
+                return _finish(plain, reports, started)
+        except SettingsError:
+            remove_folders(new_folders)  # refused before crawling (an unknown source, say): no trace left
+            raise
     except LockHeld as exc:
         print(f"newsbot: {exc}; not starting a second run", file=sys.stderr)
         return EXIT_LOCKED

@@ -430,33 +430,34 @@ def check_paths(settings: _Settings) -> str:
     made: list[str] = []
     for name, value, folder in places:
         try:
-            made += _missing_ancestors(folder)
+            made += missing_folders([folder])
             os.makedirs(folder, exist_ok=True)
             with tempfile.TemporaryFile(dir=folder):
                 pass
         except OSError as error:
-            _remove_empty(made)  # a refused run leaves no folders behind
+            remove_folders(made)  # a refused run leaves no folders behind
             raise SettingsError(f"{name}={value}: cannot write there ({error.strerror})") from None
     return output
 
 
-def _missing_ancestors(folder: str) -> list[str]:
-    """``folder`` and those of its parents that do not exist yet, outermost first."""
-    missing = []
-    path = os.path.abspath(folder)
-    while not os.path.exists(path) and os.path.dirname(path) != path:
-        missing.insert(0, path)
-        path = os.path.dirname(path)
+def missing_folders(folders: list[str]) -> list[str]:
+    """Those of ``folders`` and their parents that do not exist yet, outermost first."""
+    missing: list[str] = []
+    for folder in folders:
+        path = os.path.abspath(folder)
+        ancestors = []
+        while not os.path.exists(path) and os.path.dirname(path) != path:
+            ancestors.insert(0, path)
+            path = os.path.dirname(path)
+        missing += [ancestor for ancestor in ancestors if ancestor not in missing]
     return missing
 
 
-def _remove_empty(folders: list[str]) -> None:
-    """Remove the directories :func:`check_paths` made, innermost first, each only if it is still empty."""
-    for folder in reversed(folders):
-        try:
-            os.rmdir(folder)
-        except OSError:
-            pass  # never made (the error came first), or something is in it now: left alone
+def remove_folders(folders: list[str]) -> None:
+    """Remove ``folders`` (from :func:`missing_folders`, made by a run that was then refused) with
+    what that run put in them (its lock, an empty state file); one that cannot go is left as it is."""
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def check_publish(settings: _Settings, output: str) -> None:
