@@ -334,6 +334,7 @@ RULES: dict[str, Rule] = {
     "NEWSBOT_KEY_POINTS_HEADING": text(),
     "NEWSBOT_MIN_BODY_CHARS": integer(minimum=0),
     "NEWSBOT_DEFAULT_TIMEZONE": timezone(),
+    "NEWSBOT_SITE_TIMEZONE": timezone(),
     "NEWSBOT_MAX_AGE_DAYS": number(minimum=0),
     "NEWSBOT_LOCK": file_path(),
     "NEWSBOT_SOURCES": names(),

@@ -72,3 +72,6 @@ class Article:
     """``{"name", "url"}`` of every article of the post's story in arrival order (set by the writer)."""
     last_modified_at: str = ""
     """When the post was last updated by a later article of its story, ISO 8601 UTC; empty on a new post."""
+    post_date: str = ""
+    """Publication time of the article that opened the post (set by the writer): the post stays dated by
+    it when a later, more complete article becomes the main one, so its permalink never moves."""

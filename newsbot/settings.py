@@ -58,6 +58,8 @@ NEWSBOT_LLM_MAX_PER_RUN = 100
 NEWSBOT_POST_LANGUAGE = "ko"
 # Zone of a date printed without offset (page or feed) when the source names none (Korean pages: Asia/Seoul).
 NEWSBOT_DEFAULT_TIMEZONE = "UTC"
+# The site's zone, as `timezone:` in its _config.yml: the day in a post's file name is the day there.
+NEWSBOT_SITE_TIMEZONE = "Asia/Seoul"
 # Skip articles published more than this many days ago (0 = no limit).
 NEWSBOT_MAX_AGE_DAYS = 0
 # Lock file that keeps two `newsbot crawl` runs from overlapping; empty = `<NEWSBOT_OUTPUT>/.newsbot/lock`.

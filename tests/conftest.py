@@ -161,7 +161,7 @@ def build_with_jekyll(jekyll: str, site_dir: Path, destination: Path, min_pages:
     (site_dir / "_layouts" / "post.html").write_text(JEKYLL_LAYOUT, encoding="utf-8")
     (site_dir / "_config.yml").write_text(
         "title: newsbot test\nmarkdown: kramdown\ndefaults:\n  - scope: {path: ''}\n    values: {layout: post}\n"
-        "exclude: ['.newsbot']\n",
+        "exclude: ['.newsbot']\ntimezone: Asia/Seoul\npermalink: /:year/:month/:day/:title/\n",  # as the README says
         encoding="utf-8",
     )
     result = subprocess.run(

@@ -19,6 +19,10 @@ def test_crawled_and_hostile_posts_build_safely(tmp_path, served, jekyll):
                 render_post(article, PostTemplate(body_mode=mode)), encoding="utf-8"
             )
     built = build_with_jekyll(jekyll, site_dir, tmp_path / "_site", min_pages=20)
+    # Every permalink is under the file name's day, non-Korean sources' posts too (the site is in Seoul).
+    for post in (site_dir / "_posts").glob("*.md"):
+        year, month, day, slug = post.stem.split("-", 3)
+        assert (tmp_path / "_site" / year / month / day / slug / "index.html").exists(), post.name
     # Liquid from the pages was shown, not run.
     assert "{{ site.secret }}" in built
     assert "Template {{ page.title }} and {% endraw %}{% include x.html %} stay text." not in built

@@ -155,11 +155,12 @@ HANKOOK = ("fundus-kr-HankookIlbo_2025_05_15.html.gz", "https://www.hankookilbo.
 MBN = ("fundus-kr-MBN_2025_06_03.html.gz", "https://www.mk.co.kr/news/politics/11333783")
 
 
-def korean_site(pages: list[tuple[str, str, list[str], str]]) -> LocalSite:
-    """Pages published an hour ago, so their stories are still open on the next run."""
+def korean_site(pages: list[tuple[str, str, list[str], str]], hours_ago: dict[str, int] | None = None) -> LocalSite:
+    """Pages published an hour ago (or ``hours_ago[path]``), so their stories are still open on the next run."""
     site = LocalSite()
-    published = (datetime.now(timezone.utc) - timedelta(hours=1)).isoformat(timespec="seconds")
+    now = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
     for path, title, paragraphs, outlet in pages:
+        published = (now - timedelta(hours=(hours_ago or {}).get(path, 1))).isoformat(timespec="seconds")
         site.add(SavedPage(path=path, body=article_page(title, paragraphs, published, outlet, "ko"),
                            title=title, modified=published))
     return site
@@ -175,17 +176,19 @@ def crawl_pages(output: Path, site: LocalSite, port: int = 0) -> str:
 def test_a_korean_flash_then_its_roundup_make_one_post_with_the_roundup_as_main(tmp_path):
     title, paragraphs = korean_paragraphs(*HANKOOK)
     lede = [next(paragraph for paragraph in paragraphs if len(paragraph) >= 100)]
-    flash = korean_site([("/wire/flash", f"[1보] {title}", lede, "한국일보")])
+    flash = korean_site([("/wire/flash", f"[1보] {title}", lede, "한국일보")], {"/wire/flash": 5})
     url = crawl_pages(tmp_path, flash)
     port = int(url.rsplit(":", 1)[1])
     (name, (matter, _)), = posts_of(tmp_path).items()
     assert matter["title"] == f"[1보] {title}" and "last_modified_at" not in matter
+    first_date = matter["date"]
 
     roundup = korean_site([("/wire/flash", f"[1보] {title}", lede, "한국일보"),
-                           ("/wire/roundup", f"{title}(종합)", paragraphs, "한국일보")])
+                           ("/wire/roundup", f"{title}(종합)", paragraphs, "한국일보")], {"/wire/flash": 5})
     crawl_pages(tmp_path, roundup, port)
     (updated_name, (matter, body)), = posts_of(tmp_path).items()
     assert updated_name == name
+    assert matter["date"] == first_date  # the roundup, 4 hours later, takes over the post but not its date (permalink)
     assert matter["title"] == f"{title}(종합)"
     assert matter["source_url"] == f"{url}/wire/roundup"
     assert [source["url"] for source in matter["sources"]] == [f"{url}/wire/flash", f"{url}/wire/roundup"]

@@ -30,6 +30,8 @@ from newsbot.text import escape_liquid, plain_text
 SLUG_MAX_WORDS_LENGTH = 60
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}()<>#+!|])")
+SITE_TIMEZONE = "Asia/Seoul"
+"""The zone the README's ``_config.yml`` gives the site (``timezone:``): posts carry Korean times."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,8 @@ class PostTemplate:
     excerpt_length: int = 150
     post_language: str = "ko"
     """Language of rewritten posts (``NEWSBOT_POST_LANGUAGE``)."""
+    site_timezone: str = SITE_TIMEZONE
+    """The site's time zone, as in its ``_config.yml`` (``NEWSBOT_SITE_TIMEZONE``): the day of a post's file name."""
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> PostTemplate:
@@ -70,6 +74,7 @@ class PostTemplate:
             key_points_heading=settings.get("NEWSBOT_KEY_POINTS_HEADING", defaults.key_points_heading),
             excerpt_length=settings.getint("NEWSBOT_EXCERPT_LENGTH", defaults.excerpt_length),
             post_language=settings.get("NEWSBOT_POST_LANGUAGE", defaults.post_language),
+            site_timezone=settings.get("NEWSBOT_SITE_TIMEZONE", defaults.site_timezone),
         )
 
     def text(self, name: str, language: str) -> str:
@@ -131,16 +136,22 @@ def post_slug(title: str, url: str) -> str:
 
 
 def post_datetime(item: ItemAdapter) -> datetime:
-    """Publication time in the source's own time zone."""
-    published = parse_date(item.get("published"), item.get("timezone") or None)
+    """The post's date in the source's own time zone: when the article that opened it was published
+    (``post_date``), else when this one was."""
+    published = parse_date(item.get("post_date") or item.get("published"), item.get("timezone") or None)
     if published is None:
         raise ValueError("article has no publication date")
     return published.astimezone(zone(item["timezone"])) if item.get("timezone") else published
 
 
-def post_filename(item: ItemAdapter) -> str:
-    """``YYYY-MM-DD-<slug>.md`` from the publication date and the article URL."""
-    day = post_datetime(item).strftime("%Y-%m-%d")
+def post_filename(item: ItemAdapter, site_timezone: str = SITE_TIMEZONE) -> str:
+    """``YYYY-MM-DD-<slug>.md`` from the publication date and the article URL.
+
+    The day is the one in the site's zone (Jekyll's ``timezone``, ``NEWSBOT_SITE_TIMEZONE``), where
+    Jekyll files the post: an article published at 20:00 in New York is dated the next day in
+    Seoul, and its permalink says so; the file name must say the same.
+    """
+    day = post_datetime(item).astimezone(zone(site_timezone)).strftime("%Y-%m-%d")
     return f"{day}-{post_slug(item.get('title', ''), item.get('canonical_url') or item.get('url'))}.md"
 
 

@@ -109,7 +109,7 @@ class WritePostPipeline:
         """File the article in its story, then write the story's post with the main article's fields."""
         urls = [url for url in (adapter.get("url"), adapter.get("canonical_url"), adapter.get("feed_url")) if url]
         previous = self.state.lookup(*urls)
-        new_path = previous.path if previous else os.path.join(POSTS_DIR, post_filename(adapter))
+        new_path = previous.path if previous else os.path.join(POSTS_DIR, post_filename(adapter, self.template.site_timezone))
         try:
             record, is_new = self.desk.file(adapter, new_path)
         except (OSError, sqlite3.OperationalError) as error:
@@ -117,6 +117,7 @@ class WritePostPipeline:
         for name in MAIN_FIELDS:
             adapter[name] = record.main.get(name)  # a story saved before a field existed lacks it
         adapter["sources"] = record.sources
+        adapter["post_date"] = record.post_date
         if not is_new:
             adapter["last_modified_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
         digest = content_hash(adapter)
@@ -153,7 +154,7 @@ class WritePostPipeline:
             previous = self.state.lookup(*urls)  # under the claim: no other worker writes it now
             if previous and previous.content_hash == digest:
                 self._drop_unchanged([url for url in urls if url], previous, digest, adapter)
-            relative = previous.path if previous else os.path.join(POSTS_DIR, post_filename(adapter))
+            relative = previous.path if previous else os.path.join(POSTS_DIR, post_filename(adapter, self.template.site_timezone))
             if self.rewriter is not None:
                 await self.rewriter.rewrite_item(item)
             self._write_and_record(relative, [url for url in urls if url], digest, adapter)

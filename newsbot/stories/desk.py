@@ -110,7 +110,8 @@ class StoryDesk:
             record = self.store.get(story_id) or StoryRecord(self.grouper.stories[story_id])
             record.story = self.grouper.stories[story_id]
         is_new = not record.post_path
-        record.post_path = record.post_path or new_post_path
+        if is_new:
+            record.post_path, record.post_date = new_post_path, adapter.get("published") or ""
         source = {"name": adapter.get("source") or "", "url": adapter.get("url")}
         same = [index for index, known in enumerate(record.sources) if same_article(known, source)]
         if same:

@@ -59,17 +59,22 @@ class StoryRecord:
     """Post fields of the main (most complete) article."""
     sources: list[dict[str, str]] = field(default_factory=list)
     """``{"name", "url"}`` of every article of the story, in arrival order."""
+    post_date: str = ""
+    """Publication time of the article that opened the post: the post's date, whichever article is main."""
 
     def to_json(self) -> str:
         return json.dumps(
-            {"story": self.story.to_dict(), "post_path": self.post_path, "main": self.main, "sources": self.sources},
+            {"story": self.story.to_dict(), "post_path": self.post_path, "main": self.main, "sources": self.sources,
+             "post_date": self.post_date},
             ensure_ascii=False,
         )
 
     @classmethod
     def from_json(cls, text: str) -> StoryRecord:
         data = json.loads(text)
-        return cls(Story.from_dict(data["story"]), data["post_path"], data["main"], data["sources"])
+        # A story saved before post_date existed is dated by its main article, as its post was.
+        return cls(Story.from_dict(data["story"]), data["post_path"], data["main"], data["sources"],
+                   data.get("post_date") or data["main"].get("published") or "")
 
 
 def _waits() -> Iterator[float]:
