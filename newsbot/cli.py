@@ -282,6 +282,8 @@ def compose(path: str, url: str, overrides: list[str]) -> int:
     validate_settings(settings)
     article = _saved_article(path, url)
     settings.set("NEWSBOT_WORKERS", 0, priority="cmdline")  # one page: no worker processes
+    if settings.get("NEWSBOT_IMAGE_MODE", "download") == "download":
+        settings.set("NEWSBOT_IMAGE_MODE", "remote", priority="cmdline")  # nothing is downloaded: the image's URL stands in
     template = PostTemplate.from_settings(settings)
     # No reactor (the steps run on asyncio here, outside a crawl) and of the extensions only the pools.
     only_pools = {"TWISTED_REACTOR_ENABLED": False, "EXTENSIONS": {"newsbot.runtime.workers.WorkerPools": 100}}

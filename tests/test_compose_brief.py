@@ -196,6 +196,7 @@ def test_compose_command_prints_the_post_of_a_saved_page_in_each_mode(tmp_path):
     assert "<h2>주요 내용</h2>" in brief.stdout and f'<a href="{url}">' in brief.stdout
     matter = yaml.safe_load(brief.stdout.split("---\n")[1])
     assert matter["sources"] == [{"name": matter["source"], "url": url}]  # as the crawl's post of a one-article story
+    assert matter["image"] == extract_article(gzip.decompress(page.read_bytes()), url).image_url  # not downloaded: its URL
     alone = compose(str(page), "--url", url, "-s", "NEWSBOT_STORIES=False")
     assert "sources" not in yaml.safe_load(alone.stdout.split("---\n")[1])
     full = compose(str(page), "--url", url, "-s", "NEWSBOT_BODY=full")
