@@ -363,6 +363,22 @@ RULES: dict[str, Rule] = {
     # Scrapy settings newsbot reads itself before Scrapy does (the quick check, the early log).
     "LOG_LEVEL": log_level(),
     "DOWNLOAD_TIMEOUT": number(minimum=0, exclusive=True),
+    # Scrapy settings a user tunes with -s: Scrapy would take a bad value for a failed download,
+    # or raise in the middle of the crawl.
+    "DOWNLOAD_DELAY": number(minimum=0),
+    "CONCURRENT_REQUESTS": integer(minimum=1),
+    "CONCURRENT_REQUESTS_PER_DOMAIN": integer(minimum=1),
+    "AUTOTHROTTLE_ENABLED": boolean(),
+    "AUTOTHROTTLE_START_DELAY": number(minimum=0),
+    "AUTOTHROTTLE_MAX_DELAY": number(minimum=0),
+    "AUTOTHROTTLE_TARGET_CONCURRENCY": number(minimum=0, exclusive=True),
+    "RETRY_ENABLED": boolean(),
+    "RETRY_TIMES": integer(minimum=0),
+    "ROBOTSTXT_OBEY": boolean(),
+    "CLOSESPIDER_TIMEOUT": number(minimum=0),
+    "CLOSESPIDER_ITEMCOUNT": integer(minimum=0),
+    "CLOSESPIDER_PAGECOUNT": integer(minimum=0),
+    "DEPTH_LIMIT": integer(minimum=0),
 }
 """Setting name -> what it accepts. Every ``NEWSBOT_*`` setting has a row."""
 

@@ -117,6 +117,12 @@ MISTAKES: dict[str, Mistake] = {
         ["crawl", "feed", "-a", "url={feed}", "-s", "NEWSBOT_OUTPUT={out}", "-s", "NEWSBOT_STATE=/proc/state.db"], 2,
         ["NEWSBOT_STATE", "cannot write"], program=SCRAPY,
     ),
+    "Scrapy download delay not a number": Mistake([*CRAWL, "-s", "DOWNLOAD_DELAY=abc"], 2, ["DOWNLOAD_DELAY=abc", "a number"]),
+    "Scrapy concurrency 0": Mistake([*CRAWL, "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=0"], 2, ["CONCURRENT_REQUESTS_PER_DOMAIN"]),
+    "scrapy crawl, autothrottle not a boolean": Mistake(
+        ["crawl", "feed", "-a", "url={feed}", "-s", "NEWSBOT_OUTPUT={out}", "-s", "AUTOTHROTTLE_ENABLED=maybe"], 2,
+        ["AUTOTHROTTLE_ENABLED"], program=SCRAPY,
+    ),
     "idle seconds 0": Mistake([*CRAWL, "-s", "NEWSBOT_REDIS_IDLE_SECONDS=0"], 2, ["NEWSBOT_REDIS_IDLE_SECONDS"]),
     "log level LOUD": Mistake([*CRAWL, "-s", "LOG_LEVEL=LOUD"], 2, ["LOG_LEVEL", "INFO"]),
     "unknown option": Mistake([*CRAWL, "--fast"], 2, ["--fast"]),
