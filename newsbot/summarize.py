@@ -20,6 +20,10 @@ from newsbot.text import LETTER, normalize_space, plain_text
 ELLIPSIS = "…"
 # The closing quotes and brackets after final punctuation belong to the sentence (group 1).
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])([\"'”’“»)\]]*)\s+(?=[\"'“‘«„(\[]?[A-Z0-9À-ÖØ-Þ\u0400-\u042f\u0600-\u06ff\u4e00-\u9fff])")
+# Japanese and Chinese put no space after 。！？: a sentence ends there when text follows at once (not
+# a closing quote: 「…。」と is one sentence).
+_CJK_FINAL = "。！？"
+_CJK_END = re.compile(r"(?<=[。！？])(?=[^\s」』）)”’\"。！？])")
 # A quotation or bracket closed within its paragraph ("…", “…”, „…“, «…», ‘…’, 「…」, (…)): a sentence goes on
 # to its end. A ’ before a letter is an apostrophe (‘We can’t.’), not the close.
 _WESTERN_QUOTATION = re.compile(
@@ -111,17 +115,25 @@ def _split_western(paragraph: str) -> list[str]:
     quoted = [match.span() for match in _WESTERN_QUOTATION.finditer(paragraph)]
     pieces: list[str] = []
     start = 0
-    for match in _SENTENCE_END.finditer(paragraph):
-        end = match.end(1)
+    for stop, end, following in _possible_ends(paragraph):
         candidate = paragraph[start:end].strip()
-        if _ABBREVIATION.search(paragraph[start : match.start()]) or any(left < end < right for left, right in quoted):
+        if _ABBREVIATION.search(paragraph[start:stop]) or any(left < end < right for left, right in quoted):
             continue
-        if _ORDINAL_DAY.search(paragraph, start, match.start()) and _MONTH_AHEAD.match(paragraph, match.end()):
+        if _ORDINAL_DAY.search(paragraph, start, stop) and _MONTH_AHEAD.match(paragraph, following):
             continue  # "am 20. Oktober 2021": a German (Danish, Norwegian) date, not a sentence end
         pieces.append(candidate)
-        start = match.end()
+        start = following
     pieces.append(paragraph[start:].strip())
     return pieces
+
+
+def _possible_ends(paragraph: str) -> list[tuple[int, int, int]]:
+    """Where a sentence may end: the final punctuation's position, the sentence's end (after its closing
+    quotes) and where the next one starts."""
+    ends = [(match.start(), match.end(1), match.end()) for match in _SENTENCE_END.finditer(paragraph)]
+    if any(mark in paragraph for mark in _CJK_FINAL):
+        ends = sorted({*ends, *((match.start(), match.end(), match.end()) for match in _CJK_END.finditer(paragraph))})
+    return ends
 
 
 # What closes each opening quotation mark. “ also closes a German „; ” and » also open (Swedish ”…”,
@@ -323,7 +335,7 @@ def summarize(body_text: str, max_length: int = 150, language: str = "") -> str:
     if not chosen:
         return shorten(ranked[0][1], max_length)
     sentences = dict(ranked)
-    return " ".join(sentences[index] for index in chosen)
+    return join_sentences([sentences[index] for index in chosen])
 
 
 def shorten(text: str, max_length: int) -> str:
@@ -371,7 +383,15 @@ def whole_sentences(text: str, max_length: int, language: str = "") -> str:
         return text
     kept: list[str] = []
     for sentence in split_sentences(text, language):
-        if len(" ".join([*kept, sentence])) > max_length:
+        if len(join_sentences([*kept, sentence])) > max_length:
             break
         kept.append(sentence)
-    return " ".join(kept) if kept else shorten(text, max_length)
+    return join_sentences(kept) if kept else shorten(text, max_length)
+
+
+def join_sentences(sentences: list[str]) -> str:
+    """``sentences`` as one text: a space between two, none after 。！？ (Japanese and Chinese put none)."""
+    return "".join(
+        sentence if not position or sentences[position - 1].endswith(tuple(_CJK_FINAL)) else " " + sentence
+        for position, sentence in enumerate(sentences)
+    )

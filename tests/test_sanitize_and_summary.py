@@ -262,3 +262,21 @@ def test_the_relative_link_check_tells_quoted_and_unquoted_values_apart(attribut
     from newsbot.fragments import _RELATIVE_LINK
 
     assert bool(_RELATIVE_LINK.search(f"<a {attribute}>x</a>")) is relative
+
+
+def test_japanese_and_chinese_sentences_end_at_full_width_stops_with_no_space_after():
+    text = "気象庁は13日、地震があったと発表した。規模は6.9と推定される。「逃げて。」と述べた。"
+    assert split_sentences(text, "ja") == ["気象庁は13日、地震があったと発表した。", "規模は6.9と推定される。", "「逃げて。」と述べた。"]
+    assert split_sentences("中国外交部表示反对。美方应停止！", "zh") == ["中国外交部表示反对。", "美方应停止！"]
+
+
+def test_a_real_japanese_summary_is_whole_sentences_joined_without_spaces():
+    """Asahi's earthquake report (Fundus's saved page): its lede paragraph is three sentences with no
+    space between them; read as one, a short summary was cut mid-sentence at "6.9…"."""
+    article = extract_article(
+        gzip.decompress((PAGES / "fundus-jp-AsahiShimbun_2025_01_13.html.gz").read_bytes()),
+        "https://www.asahi.com/articles/AST1F4445T1FUTIL02SM.html",
+    )
+    summary = summarize(article_paragraphs(article.body_html), 100, article.language)
+    assert summary.endswith("。") and "…" not in summary and " " not in summary
+    assert summary.startswith("気象庁は13日、")

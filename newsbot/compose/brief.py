@@ -13,7 +13,7 @@ import html
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from newsbot.summarize import pick_sentences, ranked_sentences, shorten, split_sentences, summarize
+from newsbot.summarize import join_sentences, pick_sentences, ranked_sentences, shorten, split_sentences, summarize
 from newsbot.text import digest, plain_text
 
 if TYPE_CHECKING:  # itemadapter imports Scrapy: not in the workers
@@ -105,7 +105,7 @@ def excerpt_and_key_sentences(text: str, max_length: int, language: str = "") ->
     if not summary_positions:
         return summarize(text, max_length, language), []
     sentences = dict(ranked)
-    summary = " ".join(sentences[index] for index in summary_positions)
+    summary = join_sentences([sentences[index] for index in summary_positions])
     room = min(MAX_KEY_SENTENCES, (len(ranked) - len(summary_positions)) // 3)
     candidates = [(index, sentence) for index, sentence in ranked if len(sentence) <= KEY_SENTENCE_MAX_CHARS]
     key_positions = pick_sentences(candidates, MAX_COPY_CHARS, limit=room, taken=frozenset(summary_positions)) if room else []
@@ -134,7 +134,7 @@ def fit_copy_limit(title: str, summary: str, key_sentences: list[str], text: str
     while summary and copied() > limit:
         sentences = split_sentences(summary)  # whole sentences, quotations and their closing marks kept
         if len(sentences) > 1:
-            summary = " ".join(sentences[:-1])
+            summary = join_sentences(sentences[:-1])
         else:
             # A run of COPY_RUN characters is copying; below that a cut summary copies nothing.
             summary = shorten(summary, max(len(summary) - COPY_RUN, 0)) if len(summary) > COPY_RUN else ""
