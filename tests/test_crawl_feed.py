@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from conftest import manifest, read_post, run_crawl
 from newsbot.compose.texts import post_texts
@@ -34,7 +35,8 @@ def test_crawl_writes_one_valid_post_per_real_article(tmp_path, served):
         assert matter["feature_text"].startswith(texts["feature_heading"].format(brand="koreablockchain") + "\n")
         assert isinstance(matter["image"], str) and matter["image"]
         assert isinstance(matter["date"], datetime) and matter["date"].utcoffset() is not None
-        assert post.name.startswith(matter["date"].strftime("%Y-%m-%d"))
+        # The file name's day is the date's day in the site's zone (Asia/Seoul), where Jekyll files the post.
+        assert post.name.startswith(matter["date"].astimezone(ZoneInfo("Asia/Seoul")).strftime("%Y-%m-%d"))
         assert "<script" not in body.lower() and "<iframe" not in body.lower()
         paragraphs = (re.sub(r"<[^>]+>", "", paragraph) for paragraph in re.findall(r"<p>(.*?)</p>", body, re.S))
         assert any(len(text.strip()) >= 20 for text in paragraphs), post.name  # an article, not a stub
