@@ -95,17 +95,21 @@ def test_the_workers_import_no_scrapy():
     assert "'scrapy" not in modules and "'itemadapter" not in modules and "'twisted" not in modules
 
 
-def test_the_crawl_process_imports_no_control_port_extension():
-    """Telnet console and remote control stay out without being imported (the remote control brings aiohttp, 9 MiB)."""
-    code = (
+def crawler_probe(*lines: str) -> str:
+    """Python code that makes a Crawler of newsbot's settings (plus NAME=VALUE arguments), then runs ``lines``."""
+    return (
         "import sys, newsbot.settings as project\n"
         "from scrapy import Spider\nfrom scrapy.crawler import Crawler\nfrom scrapy.settings import Settings\n"
         "from scrapy.utils.reactor import install_reactor\n"
         "install_reactor(project.TWISTED_REACTOR)\n"
-        "settings = Settings(); settings.setmodule(project, 'project')\n"
+        "settings = Settings(); settings.setmodule(project, 'project'); settings.setdict(dict(a.split('=') for a in sys.argv[1:]))\n"
         "crawler = Crawler(Spider, settings); crawler._apply_settings()\n"
-        "print(sorted(type(m).__name__ for m in crawler.extensions.middlewares), sorted(sys.modules))\n"
-    )
+    ) + "".join(f"{line}\n" for line in lines)
+
+
+def test_the_crawl_process_imports_no_control_port_extension():
+    """Telnet console and remote control stay out without being imported (the remote control brings aiohttp, 9 MiB)."""
+    code = crawler_probe("print(sorted(type(m).__name__ for m in crawler.extensions.middlewares), sorted(sys.modules))")
     output = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
     assert "'WorkerPools'" in output and "'CoreStats'" in output
     assert "Telnet" not in output and "RemoteControl" not in output
@@ -114,16 +118,10 @@ def test_the_crawl_process_imports_no_control_port_extension():
 
 def test_cookies_off_leave_the_cookies_middleware_unimported_and_on_it_runs():
     """With cookies off Scrapy would import the middleware only to hear it declines (it brings tldextract and requests)."""
-    code = (
-        "import sys, newsbot.settings as project\n"
-        "from scrapy import Spider\nfrom scrapy.crawler import Crawler\nfrom scrapy.settings import Settings\n"
-        "from scrapy.core.downloader.middleware import DownloaderMiddlewareManager\n"
-        "from scrapy.utils.reactor import install_reactor\n"
-        "install_reactor(project.TWISTED_REACTOR)\n"
-        "settings = Settings(); settings.setmodule(project, 'project'); settings.setdict(dict(a.split('=') for a in sys.argv[1:]))\n"
-        "crawler = Crawler(Spider, settings); crawler._apply_settings()\n"
-        "manager = DownloaderMiddlewareManager.from_crawler(crawler)\n"
-        "print(sorted(type(m).__name__ for m in manager.middlewares), sorted(sys.modules))\n"
+    code = crawler_probe(
+        "from scrapy.core.downloader.middleware import DownloaderMiddlewareManager",
+        "manager = DownloaderMiddlewareManager.from_crawler(crawler)",
+        "print(sorted(type(m).__name__ for m in manager.middlewares), sorted(sys.modules))",
     )
     off = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
     assert "'RobotsTxtMiddleware'" in off and "'ContactUserAgentMiddleware'" in off
