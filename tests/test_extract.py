@@ -191,3 +191,12 @@ def test_article_links_resolve_against_the_page_and_an_empty_more_link_stays_a_c
 ])
 def test_outlet_name_is_the_name_readers_know(site_name, publisher, host, outlet):
     assert outlet_name(site_name, publisher, host) == outlet
+
+
+def test_a_video_caption_above_the_article_is_not_article_text():
+    """Fox News puts a video and its caption ("… discusses … on 'Fox News Live.'") above the story; the
+    caption was the post's only key point (found by the new-user trial)."""
+    article = extract_article(*_page("fundus-us-FoxNews_2023_04_28.html.gz"))
+    assert "on 'Fox News Live.'" not in article.body_text
+    assert article.body_text.count("The new House committee on China sent a letter Wednesday") == 1
+    assert re.search(r"<figcaption[^>]*>The Heritage Foundation's Michael Pillsbury discusses", article.body_html)  # kept as a caption

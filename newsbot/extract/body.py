@@ -56,6 +56,12 @@ _CREDIT = re.compile(
     r"|(?:" + KOREAN_NAMES + r")\s*$",
     re.IGNORECASE,
 )
+# A video's caption: who discusses what on which programme (Fox News: "… discusses … on 'Fox News Live.'").
+_VIDEO_CAPTION = re.compile(
+    r"\b(?:discuss(?:es)?|reacts? to|weighs? in on|breaks? down|joins?|explains?)\b.{0,300}"
+    r" on ['‘\"“][^'’\"”]{2,40}['’\"”]?\.?['’\"”]?$",
+    re.IGNORECASE,
+)
 _ENDS_WITH_CREDIT = re.compile(r"(?:^|[\s.)])(?:photo|credit|image|picture)s?\s*:\s*[^.:\n]{2,80}$", re.IGNORECASE)
 # A JSON-LD articleBody shorter than this is a teaser, not the article.
 _MIN_STRUCTURED_BODY = 400
@@ -343,8 +349,8 @@ def clean_fragment(body: lxml.html.HtmlElement, title: str = "", teasers: frozen
         if element.tag == "p" and (text in teasers or len(text) < _PROMO_CHARS and _link_density(element) >= _PROMO_LINK_SHARE):
             element.drop_tree()  # a headline linking to another story ("China furious at Macron [INSIGHT]")
             continue
-        if element.tag == "p" and len(text) < 400 and _ENDS_WITH_CREDIT.search(text):
-            element.tag = "figcaption"  # a photo caption ("… Photo: Hau Dinh, AP"), not article text
+        if element.tag == "p" and len(text) < 400 and (_ENDS_WITH_CREDIT.search(text) or _VIDEO_CAPTION.search(text)):
+            element.tag = "figcaption"  # a photo or video caption ("… Photo: Hau Dinh, AP"), not article text
             continue
         if is_korean:
             if korean.is_boilerplate_line(text):
