@@ -23,7 +23,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?。！？])([\"'”’“»)\]]*)\s+(?=[\"'
 # Japanese and Chinese put no space after 。！？: a sentence ends there when text follows at once (not
 # a closing quote: 「…。」と is one sentence).
 _CJK_FINAL = "。！？"
-_CJK_END = re.compile(r"(?<=[。！？])(?=[^\s」』）)”’\"。！？])")
+_CJK_END = re.compile(f"(?<=[{_CJK_FINAL}])(?=[^\\s」』）)”’\"{_CJK_FINAL}])")
 # A quotation or bracket closed within its paragraph ("…", “…”, „…“, «…», ‘…’, 「…」, (…)): a sentence goes on
 # to its end. A ’ before a letter is an apostrophe (‘We can’t.’), not the close.
 _WESTERN_QUOTATION = re.compile(
