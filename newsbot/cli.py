@@ -71,10 +71,10 @@ def crawl(spiders: list[str], arguments: dict[str, str], overrides: list[str]) -
     try:
         plain = ProjectSettings(overrides)
         validate_settings(plain)
-        site = plain.get("NEWSBOT_OUTPUT") or "output"
-        lock = plain.get("NEWSBOT_LOCK") or default_lock_path(site)
-        new_folders = missing_folders([site, *(os.path.dirname(os.path.abspath(path)) for path in (lock, state_path(plain)))])
-        output = check_paths(plain)  # before the lock, which lives in one of them
+        output = plain.get("NEWSBOT_OUTPUT") or "output"
+        lock = plain.get("NEWSBOT_LOCK") or default_lock_path(output)
+        new_folders = missing_folders([output, *(os.path.dirname(os.path.abspath(path)) for path in (lock, state_path(plain)))])
+        check_paths(plain)  # before the lock, which lives in one of them
         try:
             with RunLock(lock):
                 check_services(plain, output)
