@@ -109,7 +109,7 @@ class WritePostPipeline:
         """File the article in its story, then write the story's post with the main article's fields."""
         urls = [url for url in (adapter.get("url"), adapter.get("canonical_url"), adapter.get("feed_url")) if url]
         previous = self.state.lookup(*urls)
-        new_path = previous.path if previous else os.path.join(POSTS_DIR, post_filename(adapter, self.template.site_timezone))
+        new_path = previous.path if previous else self._new_post_path(adapter)
         try:
             record, is_new = self.desk.file(adapter, new_path)
         except (OSError, sqlite3.OperationalError) as error:
@@ -154,7 +154,7 @@ class WritePostPipeline:
             previous = self.state.lookup(*urls)  # under the claim: no other worker writes it now
             if previous and previous.content_hash == digest:
                 self._drop_unchanged([url for url in urls if url], previous, digest, adapter)
-            relative = previous.path if previous else os.path.join(POSTS_DIR, post_filename(adapter, self.template.site_timezone))
+            relative = previous.path if previous else self._new_post_path(adapter)
             if self.rewriter is not None:
                 await self.rewriter.rewrite_item(item)
             self._write_and_record(relative, [url for url in urls if url], digest, adapter)
@@ -165,6 +165,10 @@ class WritePostPipeline:
         self._count_body(adapter)
         logger.info("%s post %s (%s)", event, relative, adapter.get("url"))
         return item
+
+    def _new_post_path(self, adapter: ItemAdapter) -> str:
+        """Where an article not posted before gets its post, relative to the output directory."""
+        return os.path.join(POSTS_DIR, post_filename(adapter, self.template.site_timezone))
 
     def _count_body(self, adapter: ItemAdapter) -> None:
         body = "rewrite" if adapter.get("rewrite") else "full" if self.template.body_mode == "full" else "brief"
