@@ -360,6 +360,7 @@ RULES: dict[str, Rule] = {
     "NEWSBOT_STORIES": boolean(),
     "NEWSBOT_STORY_WINDOW_HOURS": number(minimum=0, exclusive=True),
     "NEWSBOT_STORY_THRESHOLD": number(minimum=0, exclusive=True, maximum=1),
+    "NEWSBOT_STORY_LONE_THRESHOLD": number(minimum=0, exclusive=True, maximum=1),
     # Scrapy settings newsbot reads itself before Scrapy does (the quick check, the early log).
     "LOG_LEVEL": log_level(),
     "DOWNLOAD_TIMEOUT": number(minimum=0, exclusive=True),

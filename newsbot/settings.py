@@ -110,6 +110,10 @@ NEWSBOT_STORY_WINDOW_HOURS = 48
 # Lowest average cosine similarity (TF-IDF over words, names weighted up) between an article and
 # a story's articles for it to join; higher = fewer wrong merges, more duplicates.
 NEWSBOT_STORY_THRESHOLD = 0.34
+# The same for the only open story published within a day of the article: on a quiet day an
+# article likely belongs to the story there is, so it needs less text in common (at most the
+# threshold above; a busy feed always has other stories near and uses the threshold above).
+NEWSBOT_STORY_LONE_THRESHOLD = 0.30
 # Contact URL put in the User-Agent so site owners can reach the operator.
 NEWSBOT_CONTACT_URL = "https://github.com/newsbot/newsbot"
 # Hosts that content may make newsbot reach although they are not public: host names

@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 from collections import defaultdict
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -116,6 +117,27 @@ def test_the_window_keeps_a_story_from_taking_an_article_days_later():
     assert later != first
     assert grouper.add("d", rows[0]["title"], rows[0]["text"], None) in (first, later)
     assert grouper.add("e", rows[0]["title"], rows[0]["text"], None, language="de") != first
+
+
+def test_the_only_story_of_the_day_takes_a_report_with_less_text_in_common():
+    """Two BASIL reports of one event (Arkansas's religious freedom bill): their text alone is below
+    the threshold; the same day with no other story near, it is enough, and not when another story
+    is open that day, nor without dates."""
+    rows = {row["id"]: row for row in sample()}
+    signs, son = (rows[f"basil_2742e9c1-2943-496f-8b23-faf5332e1612_{n}"] for n in (2, 3))
+    christie = rows["basil_13792511-5142-449f-8d3e-d77d790f65ec_1"]
+    morning = parse_published("2015-04-02T09:00:00+00:00")
+
+    def stories(*articles: tuple[dict, datetime | None], config: GrouperConfig | None = None) -> list[str]:
+        grouper = Grouper(config)
+        return [grouper.add(row["id"], row["title"], row["text"], published) for row, published in articles]
+
+    later = morning + timedelta(hours=3)
+    assert len(set(stories((signs, morning), (son, later)))) == 1
+    assert len(set(stories((christie, morning - timedelta(days=3)), (signs, morning), (son, later)))) == 2
+    assert len(set(stories((signs, morning), (christie, morning + timedelta(hours=1)), (son, later)))) == 3
+    assert len(set(stories((signs, None), (son, None)))) == 2
+    assert len(set(stories((signs, morning), (son, later), config=GrouperConfig(lone_threshold=0.34)))) == 2
 
 
 @pytest.mark.parametrize(

@@ -47,16 +47,21 @@ def article_page(title: str, paragraphs: list[str], published: str, site_name: s
     ).encode("utf-8")
 
 
-MAX_POSTS = 65
-"""Posts the 150 articles of 50 stories may make: 58-64 measured (the count depends on arrival order);
-publication time does not pull articles together (a crawl sees every story in one window), so the text
-alone must, and a missed merge is a duplicate post, not a wrong one."""
+MAX_POSTS = 60
+"""Posts the 150 articles of 50 stories may make (the issue's bound): 53-55 measured over five arrival
+orders with each story's articles dated one day (bench/stories.py). Text decides; time only lowers
+the bar for the one story open that day (NEWSBOT_STORY_LONE_THRESHOLD), and a missed merge is a
+duplicate post, not a wrong one."""
 
 
 def basil_site() -> tuple[LocalSite, dict[str, str]]:
-    """The 150 BASIL articles (50 stories x 3 outlets), shuffled; page path -> story."""
+    """The 150 BASIL articles (50 stories x 3 outlets), shuffled, each story's articles dated its
+    first article's day (outlets' own dates differ by a day at times); page path -> story."""
     with gzip.open(FIXTURES / "stories" / "dev_en-sample.jsonl.gz", "rt", encoding="utf-8") as stream:
         rows = [row for row in map(json.loads, stream) if row["dataset"] == "BASIL"]
+    story_day: dict[str, str] = {}
+    for row in rows:
+        row["date"] = story_day.setdefault(row["cluster"], row["date"])
     random.Random(14).shuffle(rows)
     site, truth = LocalSite(), {}
     for row in rows:

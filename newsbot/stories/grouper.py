@@ -33,6 +33,8 @@ CANDIDATE_TERMS = 15
 INDEXED_TERMS = 50
 """A story is found through its heaviest terms (as many as this). Indexing 30, 50 or all 400 gave the
 same stories on the benchmark file (bench/stories.py) and on shuffled crawls of its BASIL part."""
+LONE_SPAN = timedelta(hours=24)
+"""How near in time another story must be for a story not to count as alone (:meth:`Grouper._alone`)."""
 IDF_PRIOR = 30
 """Articles the IDF counts as seen without any term, so the first few articles of a fresh state are
 not weighted by a two-document IDF (which would make every shared word look common)."""
@@ -48,6 +50,9 @@ class GrouperConfig:
 
     threshold: float = 0.34
     """Lowest average cosine similarity between an article and a story's articles for it to join."""
+    lone_threshold: float = 0.30
+    """The same, for a story that is the only open story published within a day of the article
+    (no lower than this, no higher than :attr:`threshold`)."""
     window_hours: float = 48.0
     """An article joins a story only when published within this many hours of the story's articles."""
     name_weight: float = 3.0
@@ -63,9 +68,10 @@ class GrouperConfig:
 
     @classmethod
     def from_settings(cls, settings: _Settings) -> GrouperConfig:
-        """The config ``NEWSBOT_STORY_THRESHOLD`` and ``NEWSBOT_STORY_WINDOW_HOURS`` give (checked by newsbot.config)."""
+        """The config the ``NEWSBOT_STORY_*`` settings give (checked by newsbot.config)."""
         return cls(
             threshold=float(settings.get("NEWSBOT_STORY_THRESHOLD", cls.threshold)),
+            lone_threshold=float(settings.get("NEWSBOT_STORY_LONE_THRESHOLD", cls.lone_threshold)),
             window_hours=float(settings.get("NEWSBOT_STORY_WINDOW_HOURS", cls.window_hours)),
         )
 
@@ -175,6 +181,21 @@ class Grouper:
         window = timedelta(hours=self.config.window_hours)
         return story.earliest - window <= published <= story.latest + window
 
+    def _alone(self, story: Story, published: datetime | None) -> bool:
+        """Whether ``story`` is the only open story of its language published within a day of
+        ``published``. Time alone never joins an article to a story: a busy feed has every story of
+        the day in its window. But the fewer stories there are at the time, the likelier the article
+        belongs to the one there is, so it needs less text in common (``lone_threshold``). Undated
+        stories may be of any day, so they count as near."""
+        if not _near(story, published):
+            return False
+        for other in self.stories.values():
+            if other is story or other.language != story.language:
+                continue
+            if other.latest is None or _near(other, published):
+                return False
+        return True
+
     def add(
         self, article_id: str, title: str, text: str, published: datetime | None = None, language: str = ""
     ) -> str:
@@ -192,15 +213,16 @@ class Grouper:
         self.document_count += 1
         self.document_frequency.update(raw.keys())
         article = _normalized(self.tf_idf(raw))
-        best, best_score = None, self.config.threshold
+        best, best_score = None, min(self.config.lone_threshold, self.config.threshold)
         for story_id in self._candidates(article):
             story = self.stories[story_id]
             if story.language != language or not self._in_window(story, published):
                 continue
-            # Time only gates (the window); it adds no similarity: a crawl sees every story in one window.
             score = self.similarity(article, story)
             if score >= best_score:
                 best, best_score = story, score
+        if best is not None and best_score < self.config.threshold and not self._alone(best, published):
+            best = None
         if best is None:
             story_id = hashlib.sha1(article_id.encode("utf-8")).hexdigest()[:16]
             best = Story(id=story_id, terms={}, size=0, language=language, earliest=published, latest=published)
@@ -266,6 +288,13 @@ class Grouper:
         if len(self.document_frequency) > self.config.max_terms:
             keep = self.document_frequency.most_common(self.config.max_terms // 2)
             self.document_frequency = Counter(dict(keep))
+
+
+def _near(story: Story, published: datetime | None) -> bool:
+    """Whether ``published`` is within :data:`LONE_SPAN` of the dates of ``story``'s articles."""
+    if published is None or story.earliest is None or story.latest is None:
+        return False
+    return story.earliest - LONE_SPAN <= published <= story.latest + LONE_SPAN
 
 
 def group(
