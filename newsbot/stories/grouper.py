@@ -186,10 +186,11 @@ class Grouper:
         ``published``. Time alone never joins an article to a story: a busy feed has every story of
         the day in its window. But the fewer stories there are at the time, the likelier the article
         belongs to the one there is, so it needs less text in common (``lone_threshold``). Undated
-        stories may be of any day, so they count as near."""
+        stories may be of any day, so they count as near. The most recently joined are looked at
+        first: on a busy feed one of them is near."""
         if not _near(story, published):
             return False
-        for other in self.stories.values():
+        for other in reversed(self.stories.values()):
             if other is story or other.language != story.language:
                 continue
             if other.latest is None or _near(other, published):
