@@ -320,8 +320,39 @@ def compose(path: str, url: str, overrides: list[str]) -> int:
     return EXIT_OK
 
 
-# The keys of a line of a `newsbot stories` file.
+# The keys of a line of a `newsbot stories` file; the first three are required.
 STORY_KEYS = ("id", "title", "text", "published", "language", "source")
+
+
+def _story_line_problem(row: object) -> str:
+    """What is wrong with one parsed line of a ``newsbot stories`` file; empty when nothing is.
+
+    ``id`` (a string or an integer), ``title`` and ``text`` must be there, title or text not empty;
+    ``published``, ``language`` and ``source`` may be left out; every value but the id is a string or null.
+    """
+    if not isinstance(row, dict):
+        return f"expected an object with the keys {', '.join(STORY_KEYS)}"
+    unknown = [key for key in row if key not in STORY_KEYS]
+    if unknown:
+        return f"unknown key {unknown[0]!r}; the keys are {', '.join(STORY_KEYS)}"
+    missing = [key for key in STORY_KEYS[:3] if key not in row]
+    if missing:
+        return f"no {' and no '.join(repr(key) for key in missing)}; id, title and text are required"
+    if not isinstance(row["id"], (str, int)) or isinstance(row["id"], bool):
+        return f"'id' must be a string or an integer, not {_json_kind(row['id'])}"
+    for key in STORY_KEYS[1:]:
+        if not isinstance(row.get(key) or "", str):
+            return f"{key!r} must be a string, not {_json_kind(row[key])}"
+    if not (row["title"] or row["text"]):
+        return "'title' and 'text' are both empty"
+    return ""
+
+
+def _json_kind(value: object) -> str:
+    """How a JSON value of the wrong type is named in a message: ``1.5``, ``true``, ``a list``."""
+    if isinstance(value, dict):
+        return "an object"
+    return "a list" if isinstance(value, list) else json.dumps(value)
 
 
 def _story_articles(path: str) -> tuple[list, list[tuple[str, str, str, datetime | None, str]]]:
@@ -341,22 +372,17 @@ def _story_articles(path: str) -> tuple[list, list[tuple[str, str, str, datetime
                 row = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise ValueError(f"{path} line {number}: not JSON ({exc.msg})") from None
-            if not isinstance(row, dict) or not isinstance(row.get("id"), (str, int)) or isinstance(row["id"], bool):
-                raise ValueError(f"{path} line {number}: expected an object with an 'id' (string or number)")
-            unknown = [key for key in row if key not in STORY_KEYS]
-            if unknown:
-                raise ValueError(f"{path} line {number}: unknown key {unknown[0]!r}; the keys are {', '.join(STORY_KEYS)}")
-            title, text = row.get("title") or "", row.get("text") or ""
-            if not isinstance(title, str) or not isinstance(text, str) or not (title or text):
-                raise ValueError(f"{path} line {number}: 'title' and 'text' must be strings, not both empty")
+            problem = _story_line_problem(row)
+            if problem:
+                raise ValueError(f"{path} line {number}: {problem}")
             try:
-                published = parse_published(str(row.get("published") or ""))
+                published = parse_published(row.get("published") or "")
             except ValueError:
                 print(f"newsbot: {path} line {number}: published {row['published']!r} is not an ISO date; "
                       "compared as undated", file=sys.stderr)
                 published = None
             ids.append(row["id"])
-            articles.append((str(row["id"]), title, text, published, str(row.get("language") or "")))
+            articles.append((str(row["id"]), row["title"] or "", row["text"] or "", published, row.get("language") or ""))
     return ids, articles
 
 

@@ -144,8 +144,16 @@ def test_the_only_story_of_the_day_takes_a_report_with_less_text_in_common():
     ("content", "message"),
     [
         ("{not json\n", "line 1: not JSON"),
-        ('{"id": "a", "title": "t", "text": "x"}\n["a list"]\n', "line 2: expected an object with an 'id'"),
-        ('{"id": "a", "title": 3, "text": "x"}\n', "line 1: 'title' and 'text' must be strings"),
+        ('{"id": "a", "title": "t", "text": "x"}\n["a list"]\n', "line 2: expected an object with the keys id, title"),
+        ('{"id": "a", "title": 3, "text": "x"}\n', "line 1: 'title' must be a string, not 3"),
+        ('{"id": "a", "title": "t", "text": "x"}\n{"id": "b", "title": "t"}\n', "line 2: no 'text'; id, title and text are required"),
+        ('{"id": "a", "text": "x"}\n', "line 1: no 'title'; id, title and text are required"),
+        ('{"title": "t", "text": "x"}\n', "line 1: no 'id'; id, title and text are required"),
+        ('{"id": 1.5, "title": "t", "text": "x"}\n', "line 1: 'id' must be a string or an integer, not 1.5"),
+        ('{"id": "a", "title": "", "text": null}\n', "line 1: 'title' and 'text' are both empty"),
+        ('{"id": "a", "title": "t", "text": "x", "published": 20200101}\n', "line 1: 'published' must be a string, not 20200101"),
+        ('{"id": "a", "title": "t", "text": "x", "language": ["en"]}\n', "line 1: 'language' must be a string, not a list"),
+        ('{"id": "a", "title": "t", "text": "x", "source": {"name": "AP"}}\n', "line 1: 'source' must be a string, not an object"),
         ('{"id": "a", "title": "t", "text": "x", "date": "2020-01-01"}\n', "line 1: unknown key 'date'; the keys are id, title, text, published, language, source"),
     ],
 )
@@ -156,6 +164,29 @@ def test_a_bad_file_exits_2_with_one_line(tmp_path, content, message):
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr.count("\n") == 1 and message in result.stderr, result.stderr
+
+
+def test_a_real_article_without_its_text_is_refused_by_line_not_grouped_on_its_title(tmp_path):
+    rows = sample()[:4]
+    path = write_input(tmp_path / "in.jsonl", rows)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[2] = json.dumps({key: value for key, value in json.loads(lines[2]).items() if key != "text"})
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_stories(str(path))
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"newsbot: {path} line 3: no 'text'; id, title and text are required\n"
+
+
+def test_published_language_and_source_may_be_left_out_or_null(tmp_path):
+    rows = sample()[:4]
+    path = tmp_path / "in.jsonl"
+    lines = [{"id": rows[0]["id"], "title": rows[0]["title"], "text": rows[0]["text"]}]
+    lines += [{"id": row["id"], "title": row["title"], "text": row["text"], "published": None, "language": None,
+               "source": None} for row in rows[1:]]
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    result = run_stories(str(path))
+    assert result.returncode == 0, result.stderr
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == [row["id"] for row in rows]
 
 
 def test_a_missing_file_and_a_bad_setting_exit_2(tmp_path):
