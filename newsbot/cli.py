@@ -10,7 +10,6 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -220,9 +219,11 @@ def _spider_classes(settings, names: list[str], arguments: dict[str, str]) -> li
 
 
 def extract(path: str, url: str) -> int:
-    """Print the Article extracted from a saved page as JSON."""
+    """Print the fields extracted from a saved page as JSON, not the ones a crawl fills in later."""
+    from newsbot.items import PAGE_FIELDS
+
     article = _saved_article(path, url)
-    print(json.dumps(asdict(article), ensure_ascii=False, indent=2))
+    print(json.dumps({name: getattr(article, name) for name in PAGE_FIELDS}, ensure_ascii=False, indent=2))
     missing = [name for name, value in (("headline", article.title), ("body text", article.body_text)) if not value]
     if missing:
         print(f"newsbot: no article in {path}: no {' and no '.join(missing)}", file=sys.stderr)

@@ -75,3 +75,12 @@ class Article:
     post_date: str = ""
     """Publication time of the article that opened the post (set by the writer): the post stays dated by
     it when a later, more complete article becomes the main one, so its permalink never moves."""
+
+
+PAGE_FIELDS = (
+    "url", "source", "title", "published", "modified", "authors", "categories", "description",
+    "body_html", "body_text", "image_url", "language", "canonical_url", "cut_short",
+)
+"""The fields a page gives (what ``newsbot extract`` prints); the rest come from the feed, the
+worker, the pipelines and the writer."""
+

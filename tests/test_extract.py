@@ -69,7 +69,7 @@ def test_korean_pages_headline_minute_in_kst_and_clean_body(name):
     assert not re.search(r"^\s*[(\[]\S+=\S+[)\]]", article.body_text)
 
 
-def test_extract_command_prints_the_article_as_json(tmp_path):
+def test_extract_command_prints_the_pages_fields_as_json(tmp_path):
     name = "fundus-us-APNews_2024_09_03.html.gz"
     _, url = _page(name)
     result = subprocess.run(
@@ -87,6 +87,10 @@ def test_extract_command_prints_the_article_as_json(tmp_path):
     assert "After a summer of historic tumult" in data["body_text"]
     for field in ("url", "source", "modified", "description", "body_html"):
         assert data[field]
+    assert list(data) == [
+        "url", "source", "title", "published", "modified", "authors", "categories", "description",
+        "body_html", "body_text", "image_url", "language", "canonical_url", "cut_short",
+    ], "only what the page gives: no feed, worker, pipeline or writer fields"
 
 
 @pytest.mark.parametrize("junk", [b"", b"\x00\x01\x02binary", b"<html></html>", "<p>".encode() * 10000, b"\xff\xfe<html>"])
