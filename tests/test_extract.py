@@ -197,6 +197,32 @@ def test_outlet_name_is_the_name_readers_know(site_name, publisher, host, outlet
     assert outlet_name(site_name, publisher, host) == outlet
 
 
+@pytest.mark.parametrize(("name", "source"), [
+    ("fundus-us-APNews_2023_04_28.html.gz", "AP News"),  # og:site_name "AP NEWS", title "… | AP News"
+    ("fundus-us-APNews_2024_09_03.html.gz", "AP News"),
+    ("goose3-donga_korean.html.gz", "동아닷컴"),  # no site name: title "… : 뉴스 : 동아닷컴" and <meta name=writer>
+    ("fundus-de-Tagesschau_2023_04_28.html.gz", "tagesschau.de"),  # the outlet's own og:site_name stays
+])
+def test_a_saved_page_names_its_outlet_as_the_outlet_writes_it(name, source):
+    assert extract_article(*_page(name)).source == source
+
+
+# (og:site_name, JSON-LD publisher, host, <title>, the page's other names) as real pages of the benchmark sets give them
+@pytest.mark.parametrize(("site_name", "publisher", "host", "title", "other_names", "outlet"), [
+    ("PCMAG", "PCMag", "www.pcmag.com", "Next-Gen HAMR Platters Promise 80TB Hard Drives | PCMag", ["PCMag", "PCMag"], "PCMag"),
+    ("PAGINA12", "Página12", "www.pagina12.com.ar", "\"La Corte Suprema no imparte justicia sino injusticia\" | Todo listo para la movilización que convocan los organismos de derechos humanos junto a sindicatos, organizaciones sociales y partidos políticos | Página12", ["Página12"], "Página12"),
+    ("ELESPECTADOR.COM", "El Espectador", "www.elespectador.com", "Operación Orión, tomas guerrilleras de pueblos y más hechos que investigará la JEP | EL ESPECTADOR", ["El Espectador"], "El Espectador"),
+    ("WIRED", "WIRED", "www.wired.com", "Intensified Israeli Surveillance Has Put the West Bank on Lockdown | WIRED", ["WIRED"], "WIRED"),
+    ("", "", "www.tulsaworld.com", "Plan to restrict public-records data draws mounting opposition | Tulsa World", [], "Tulsa World"),
+    ("", "", "blog.comwrap.com", "Take C.A.R.E. - comwrap auf der DMEXCO 2018", [], "blog.comwrap.com"),
+    ("", "", "www.allnewlyrics.com", "“Only One” Lyrics : PJ Morton (Ft. Stevie Wonder)", [], "allnewlyrics.com"),
+])
+def test_a_name_in_capitals_or_a_bare_host_gives_way_to_the_name_the_page_writes(
+    site_name, publisher, host, title, other_names, outlet
+):
+    assert outlet_name(site_name, publisher, host, title, other_names) == outlet
+
+
 def test_a_video_caption_above_the_article_is_not_article_text():
     """Fox News puts a video and its caption ("… discusses … on 'Fox News Live.'") above the story; the
     caption was the post's only key point (found by the new-user trial)."""

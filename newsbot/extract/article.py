@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+import unicodedata
+from collections.abc import Iterator, Sequence
 from html import escape as html_escape
 from html import unescape as html_unescape
 from urllib.parse import urljoin, urlsplit
@@ -54,6 +55,8 @@ _MODIFIED_META = (
     "dcterms.modified",
     "last-modified",
 )
+_OUTLET_META = ("application-name", "publisher", "dc.publisher", "writer", "copyright")
+"""Meta tags that may name the outlet once more: ``writer`` is Dong-A's (``동아닷컴``)."""
 _AUTHOR_META = ("author", "article:author", "dc.creator", "byl", "parsely-author", "sailthru.author")
 _SECTION_META = ("article:section", "og:article:section", "section", "category", "parsely-section")
 
@@ -84,7 +87,8 @@ def extract_article(
     data = read_structured_data(tree, url)
     node = data.article
     visible_text = _visible_text(tree)
-    page_text = normalize_space(tree.findtext(".//title") or "") + " " + visible_text
+    page_title = normalize_space(tree.findtext(".//title") or "")
+    page_text = page_title + " " + visible_text
     article.language = _language(tree, data, page_text)
     # The source's zone (Korean pages: Seoul) converts the page's dates; the default zone only reads
     # dates printed without an offset, so a date keeps the offset the page gives.
@@ -92,11 +96,13 @@ def extract_article(
     reading_zone = article.timezone or default_timezone or ""
     article.canonical_url = _canonical(tree, url)
     host = urlsplit(url).hostname or ""
-    publisher = names(node.get("publisher")) if node else []
+    publisher = [normalize_space(html_unescape(name)) for name in names(node.get("publisher"))] if node else []
     article.source = outlet_name(
-        data.first("og:site_name", "application-name"), normalize_space(html_unescape(publisher[0])) if publisher else "", host
+        data.first("og:site_name", "application-name"), publisher[0] if publisher else "", host,
+        html_unescape(page_title), [*publisher, *(normalize_space(html_unescape(data.first(key))) for key in _OUTLET_META)],
     )
-    site_names = [article.source, data.first("og:site_name", "application-name"), *publisher]
+    # the host too: when a name from the title replaced it, it is still no author ("mdr.de")
+    site_names = [article.source, data.first("og:site_name", "application-name"), *publisher, host.removeprefix("www.")]
     if portal and data.first(*portal.outlet_meta):
         article.source = normalize_space(data.first(*portal.outlet_meta))  # the outlet, not the portal's label
         site_names.append(article.source)
@@ -167,9 +173,11 @@ _TAGLINE_CHARS = 30
 _NOT_ALPHANUMERIC = re.compile(r"\W+")
 
 
-def outlet_name(site_name: str, publisher: str, host: str) -> str:
+def outlet_name(site_name: str, publisher: str, host: str, title: str = "", other_names: Sequence[str] = ()) -> str:
     """The outlet's name for the attribution: the page's site name (``og:site_name``), cleaned, unless
-    the JSON-LD publisher names it better; else the publisher; else the host."""
+    the JSON-LD publisher names it better; else the publisher; else a name at either end of the page's
+    ``title`` that the host or ``other_names`` confirm; else the host. A name in capitals ("AP NEWS")
+    is written as ``other_names`` or the title spell it ("AP News") when one of them is the same name."""
     site_name = normalize_space(html_unescape(site_name or ""))
     if publisher and (not site_name or _publisher_reads_better(site_name, publisher)):
         site_name, publisher = publisher, ""
@@ -180,7 +188,47 @@ def outlet_name(site_name: str, publisher: str, host: str) -> str:
         head = name.split(separator, 1)[0]
         if head != name and len(head) <= _TAGLINE_CHARS:
             name = head  # "Freie Presse - Chemnitzer Verlag und Druck GmbH & Co. KG"
+    title_parts = [part for part in _TITLE_PARTS.split(title) if part.strip()]
+    if not name and len(title_parts) > 1:
+        name = _confirmed_title_name(title_parts, host, other_names)
+    if name.isupper():
+        name = _as_written_elsewhere(name, [*other_names, *title_parts])
     return name or host.removeprefix("www.")
+
+
+_TITLE_PARTS = re.compile(r"\s+(?:[|:·•«»]+|[-–—]+)\s+|\s*[|｜]\s*")
+_YEAR = re.compile(r"\d{4}")  # a part of a headline ("comwrap auf der DMEXCO 2018"), not a name
+_TLD = re.compile(r"\.[a-z]{2,6}$", re.IGNORECASE)
+
+
+def _folded(name: str) -> str:
+    """A name without case, accents and punctuation: ``Página12`` and ``PAGINA12`` fold alike."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(char for char in decomposed if char.isalnum())
+
+
+def _confirmed_title_name(parts: list[str], host: str, other_names: Sequence[str]) -> str:
+    """The last (else the first) part of the page title when it holds the host's name ("Tulsa World" on
+    tulsaworld.com) or another tag names the outlet alike ("동아닷컴" in ``<meta name=writer>``); else empty."""
+    label = _folded(max(host.removeprefix("www.").split(".")[:-1] or [""], key=len))
+    others = {_folded(other) for other in other_names} - {""}
+    for part in (parts[-1].strip(), parts[0].strip()):
+        folded = _folded(part)
+        names_host = len(label) >= 3 and label in folded and not _YEAR.search(part)
+        if len(part) <= _TAGLINE_CHARS and folded and (names_host or folded in others):
+            return part
+    return ""
+
+
+def _as_written_elsewhere(name: str, others: Sequence[str]) -> str:
+    """``name`` in capitals as another place on the page writes it in mixed case ("PCMAG" -> "PCMag",
+    "ELESPECTADOR.COM" -> "El Espectador"); ``name`` when none spells the same name."""
+    wanted = {_folded(name), _folded(_TLD.sub("", name))} - {""}
+    for other in others:
+        other = other.strip()
+        if not other.isupper() and other != other.lower() and _folded(other) in wanted:
+            return other
+    return name
 
 
 def _publisher_reads_better(site_name: str, publisher: str) -> bool:
