@@ -7,6 +7,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
@@ -16,8 +17,9 @@ import pytest
 from PIL import Image, ImageStat
 
 from conftest import PROJECT_ROOT
-from newsbot.runtime.report import SourceReport, overview
-from newsbot.runtime.report_page import MAX_POINTS, NEW_COLOR, bucket_runs, render_report_page
+from newsbot.files import replaced_whole
+from newsbot.runtime.report import SourceReport, overview, write_json
+from newsbot.runtime.report_page import MAX_POINTS, NEW_COLOR, bucket_runs, render_report_page, write_report_page
 from newsbot.state.history import PublishOutcome, RunHistory
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
@@ -141,6 +143,38 @@ def test_report_page_is_self_contained_and_escapes_every_string_from_the_data(tm
     assert "&lt;denied&gt;" in page
     assert "compose/model_calls=11" in page
     assert 'name="viewport"' in page
+
+
+def test_last_run_json_and_the_report_page_are_written_like_posts_readable_and_synced(tmp_path, monkeypatch):
+    """One way to replace a file whole: 0644 under umask 022 (mkstemp's 0600 kept a monitor out of
+    last-run.json), the file synced before its rename and the directory after it."""
+    _history(tmp_path / "state.sqlite3")
+    synced: list[str] = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(os.readlink(f"/proc/self/fd/{fd}")), real_fsync(fd))[1])
+    previous = os.umask(0o022)
+    try:
+        write_json(str(tmp_path / "site" / "last-run.json"), [_report("yonhap")], 0)
+        with RunHistory(str(tmp_path / "state.sqlite3")) as history:
+            write_report_page(str(tmp_path / "site" / "report.html"), overview(history, now=NOW))
+    finally:
+        os.umask(previous)
+    site = tmp_path / "site"
+    assert sorted(path.name for path in site.iterdir()) == ["last-run.json", "report.html"]
+    assert [stat.S_IMODE((site / name).stat().st_mode) for name in ("last-run.json", "report.html")] == [0o644, 0o644]
+    assert json.loads((site / "last-run.json").read_text(encoding="utf-8"))["sources"][0]["source"] == "yonhap"
+    assert [path.endswith(".tmp") for path in synced] == [True, False, True, False], synced  # file, then directory
+    assert synced[1] == synced[3] == str(site)
+
+
+def test_a_write_that_fails_midway_leaves_the_old_file_and_no_temporary_file(tmp_path):
+    target = tmp_path / "last-run.json"
+    target.write_text('{"exit_status": 0}', encoding="utf-8")
+    with pytest.raises(OSError, match="No space left"), replaced_whole(target) as stream:
+        stream.write(b'{"exit_st')
+        raise OSError(28, "No space left on device")
+    assert target.read_text(encoding="utf-8") == '{"exit_status": 0}'
+    assert list(tmp_path.iterdir()) == [target]
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:

@@ -13,7 +13,6 @@ import hashlib
 import logging
 import os
 import sqlite3
-import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -26,7 +25,7 @@ from newsbot import signals as newsbot_signals
 from newsbot.compose.rewrite import Rewriter
 from newsbot.config import RunError, out_of_space, stop_crawl
 from newsbot.exporters.jekyll import JekyllPostExporter, PostTemplate, post_filename
-from newsbot.files import published_file_mode
+from newsbot.files import published_file_mode, replaced_whole
 from newsbot.state import PostRecord
 from newsbot.state.extension import StateExtension
 from newsbot.stories.desk import MAIN_FIELDS, StoryDesk
@@ -178,7 +177,8 @@ class WritePostPipeline:
         """The post file first, then the state record; a full disk stops the crawl."""
         try:
             self.crawler.signals.send_catch_log(newsbot_signals.post_writing, path=relative, item=adapter.item)
-            self._write_atomically(Path(self.output_dir, relative), adapter)
+            with replaced_whole(Path(self.output_dir, relative), self.file_mode, self.tmp_dir, prefix="post-") as stream:
+                JekyllPostExporter(stream, template=self.template).export_item(adapter.item)
             self.state.record(
                 urls, relative, digest, modified=adapter.get("feed_modified") or "", published=adapter.get("published") or ""
             )
@@ -193,25 +193,3 @@ class WritePostPipeline:
         stop_crawl(self.crawler, f"disk full writing {relative} under {self.output_dir} ({error}); "
                    "free some space and run again: the next run posts the rest")
         raise DropItem(f"disk full: {adapter.get('url')}") from None
-
-    def _write_atomically(self, target: Path, adapter: ItemAdapter) -> None:
-        handle, temporary = tempfile.mkstemp(dir=self.tmp_dir, prefix="post-", suffix=".tmp")
-        try:
-            os.fchmod(handle, self.file_mode)
-            with os.fdopen(handle, "wb") as stream:
-                JekyllPostExporter(stream, template=self.template).export_item(adapter.item)
-                stream.flush()
-                os.fsync(stream.fileno())
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-        _sync_directory(target.parent)  # the rename itself survives a power loss only once its directory is synced
-
-
-def _sync_directory(path: Path) -> None:
-    handle = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(handle)
-    finally:
-        os.close(handle)

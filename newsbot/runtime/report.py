@@ -7,7 +7,6 @@ import json
 import logging
 import os
 import statistics
-import tempfile
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
@@ -15,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from newsbot.config import STOPPED_STAT
+from newsbot.files import replaced_whole
 from newsbot.state.history import PublishRow, RunHistory, RunRow, utcnow
 
 if TYPE_CHECKING:
@@ -239,10 +239,8 @@ def write_json(path: str, reports: list[SourceReport], exit_status: int, publish
     os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     payload = {"exit_status": exit_status, "sources": [asdict(report) for report in reports],
                "publish": asdict(published) if published else None}
-    handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path) or ".", prefix=".last-run-", suffix=".tmp")
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        json.dump(payload, stream, ensure_ascii=False, indent=2)
-    os.replace(temporary, path)
+    with replaced_whole(path, prefix=".last-run-") as stream:
+        stream.write(json.dumps(payload, ensure_ascii=False, indent=2).encode("utf-8"))
 
 
 RECENT_RUNS = 20

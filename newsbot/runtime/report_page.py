@@ -10,13 +10,12 @@ from __future__ import annotations
 import io
 import os
 import re
-import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from html import escape
 
-from newsbot.files import published_file_mode
+from newsbot.files import replaced_whole
 from newsbot.runtime.report import Overview, counted, duration_text
 from newsbot.state.history import RunRow
 
@@ -48,11 +47,8 @@ def write_report_page(path: str, overview: Overview, title: str = "newsbot runs"
     page, charts = render_report_page(overview, title)
     directory = os.path.dirname(os.path.abspath(path))
     os.makedirs(directory, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix=".report-", suffix=".tmp")
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        stream.write(page)
-    os.chmod(temporary, published_file_mode())
-    os.replace(temporary, path)
+    with replaced_whole(path, prefix=".report-") as stream:
+        stream.write(page.encode("utf-8"))
     return charts
 
 
