@@ -16,7 +16,6 @@ from newsbot import extract_article
 from newsbot.extract.article import outlet_name
 from newsbot.extract.body import clean_fragment
 from newsbot.extract.html import decode_html
-from newsbot.extract.structured import read_structured_data
 
 KOREAN_PAGES = {
     "fundus-kr-HankookIlbo_2025_05_15.html.gz": (
@@ -55,21 +54,6 @@ def test_a_json_ld_image_given_by_reference_is_looked_up_in_the_graph():
     body, url = _page("fundus-uk-iNews_2025_01_28.html.gz")
     article = extract_article(body, url)
     assert article.image_url == "https://inews.co.uk/wp-content/uploads/2025/01/01JJMXM1T3Z99HXM3DJ5QB8YQF.jpg"
-
-
-def test_json_ld_with_comments_and_opengraph_by_declared_prefix_are_read():
-    """JSON-LD that is not strict JSON (a leading HTML comment line, JavaScript comments, a trailing
-    comma) is still read; OpenGraph properties count in ``<head>`` under OpenGraph's own prefixes or
-    one the page declares, while plain meta tags fill in the rest."""
-    page = """<html prefix="fb: http://ogp.me/ns/fb#"><head>
-    <meta property="fb:app_id" content="42"><meta property="og:title" content="From OpenGraph">
-    <script type="application/ld+json"><!-- generated -->
-    {"@type": "NewsArticle", /* kept */ "headline": "From JSON-LD", "datePublished": "2024-05-03T10:00:00Z",}
-    </script></head><body><meta property="og:title" content="Body duplicate"></body></html>"""
-    data = read_structured_data(lxml.html.document_fromstring(page), "https://example.com/a")
-    assert data.article["headline"] == "From JSON-LD"
-    assert data.meta["fb:app_id"] == "42"
-    assert data.meta_all["og:title"] == ["From OpenGraph", "Body duplicate"]
 
 
 @pytest.mark.parametrize("name", sorted(KOREAN_PAGES))

@@ -1,7 +1,7 @@
 """Extraction: a saved or fetched page in, an :class:`~newsbot.items.Article` out.
 
 No I/O happens here, so the same code serves spiders, the ``newsbot extract``
-command and benchmarks. The extractors (trafilatura, htmldate, dateparser) load on
+command and benchmarks. The extractors (trafilatura, extruct, htmldate) load on
 first use, in the worker processes of a crawl, not in its main process.
 """
 

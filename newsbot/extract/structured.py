@@ -1,23 +1,14 @@
-"""Structured data first: JSON-LD articles, OpenGraph and plain meta tags.
-
-JSON-LD and OpenGraph are read as extruct's ``JsonLdExtractor`` and ``OpenGraphExtractor`` read
-them. Importing extruct loads all its syntaxes (RDFa with rdflib, microformats with requests and
-BeautifulSoup, html5lib): a tenth of a second that every crawl's worker start waited for, for two
-readers of a dozen lines each.
-"""
+"""Structured data first: JSON-LD articles, OpenGraph and plain meta tags (via extruct)."""
 
 from __future__ import annotations
 
-import json
 import logging
-import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import jstyleson
 import lxml.html
-from lxml import etree
+from extruct.jsonld import JsonLdExtractor
+from extruct.opengraph import OpenGraphExtractor
 
 logger = logging.getLogger(__name__)
 
@@ -38,10 +29,8 @@ ARTICLE_TYPES = frozenset(
         "SatiricalArticle",
     }
 )
-_JSONLD_SCRIPTS = etree.XPath('descendant-or-self::script[@type="application/ld+json"]')
-_COMMENT_LINE = re.compile(r"^\s*(//.*|<!--.*-->)")
-_PREFIX = re.compile(r"\s*(\w+):\s*([^\s]+)")
-_OPENGRAPH_PREFIXES = frozenset({"og", "music", "video", "article", "book", "profile", "product"})
+_JSONLD = JsonLdExtractor()
+_OPENGRAPH = OpenGraphExtractor()
 
 
 @dataclass
@@ -68,15 +57,16 @@ def read_structured_data(tree: lxml.html.HtmlElement, url: str) -> StructuredDat
     """Collect JSON-LD and meta data from a parsed page."""
     data = StructuredData()
     try:
-        nodes = _jsonld_nodes(tree)
-    except Exception as exc:  # the JSON repair raises whatever it meets
+        nodes = _JSONLD.extract_items(tree, base_url=url)
+    except Exception as exc:  # extruct raises whatever its JSON repair meets
         logger.debug("unreadable JSON-LD on %s: %s", url, exc)
         nodes = []
     every_node = list(_walk(nodes))
     data.article = _resolved(_best_article(every_node), every_node)
     try:
-        for key, value in _opengraph(tree):
-            _add_meta(data, key, value)
+        for node in _OPENGRAPH.extract_items(tree, base_url=url):
+            for key, value in node.get("properties", []):
+                _add_meta(data, key, value)
     except Exception as exc:  # malformed namespaces in the wild
         logger.debug("unreadable OpenGraph on %s: %s", url, exc)
     for element in tree.iterfind(".//meta"):
@@ -85,40 +75,6 @@ def read_structured_data(tree: lxml.html.HtmlElement, url: str) -> StructuredDat
         if key and value is not None:
             _add_meta(data, key, value)
     return data
-
-
-def _jsonld_nodes(tree: lxml.html.HtmlElement) -> list[Any]:
-    """The top-level nodes of every JSON-LD script: a document's list is its nodes, empty ones left out.
-
-    Scripts that are not strict JSON are read again without their leading comment line and with
-    JavaScript comments allowed; one that is not even that fails the page's JSON-LD as a whole.
-    """
-    nodes: list[Any] = []
-    for script in _JSONLD_SCRIPTS(tree):
-        text = script.xpath("string()")
-        try:
-            document = json.loads(text, strict=False)
-        except ValueError:
-            document = jstyleson.loads(_COMMENT_LINE.sub("", text), strict=False)
-        if isinstance(document, list):
-            nodes.extend(node for node in document if node)
-        elif isinstance(document, dict) and document:
-            nodes.append(document)
-    return nodes
-
-
-def _opengraph(tree: lxml.html.HtmlElement) -> Iterator[tuple[str, str]]:
-    """``(property, content)`` of each ``<head>``'s OpenGraph meta tags: those whose prefix is
-    OpenGraph's own (``og:``, ``article:``...) or declared in a ``prefix`` attribute of the page's
-    ``<html>`` or of that ``<head>``."""
-    for head in tree.xpath("//head"):
-        html = tree.head.xpath("parent::html")
-        declared = {prefix for prefix, _ in _PREFIX.findall(html[0].get("prefix", ""))} if html else set()
-        declared.update(prefix for prefix, _ in _PREFIX.findall(head.get("prefix", "")))
-        for element in head.xpath("meta[@property and @content]"):
-            prefix = element.get("property").partition(":")[0]
-            if prefix in _OPENGRAPH_PREFIXES or prefix in declared:
-                yield element.get("property"), element.get("content")
 
 
 def _add_meta(data: StructuredData, key: str, value: Any) -> None:
