@@ -243,11 +243,34 @@ def names() -> Rule:
     return Rule("source names separated by commas", check)
 
 
-_HOST = re.compile(r"\[?[A-Za-z0-9_.:-]+\]?")
+# RFC 1123: letters, digits and inner hyphens, up to 63 characters a label.
+_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", re.IGNORECASE)
+
+
+def host_name(entry: str) -> str | None:
+    """``entry`` as a URL's host names it (an IDN in punycode, as w3lib writes request URLs), or None.
+
+    None when it is not a host name: an empty or overlong label, a character other than a letter,
+    digit or inner hyphen, or a last label of digits only (a mistyped address, not a name).
+    """
+    try:
+        name = entry.removesuffix(".").encode("idna").decode("ascii")
+    except UnicodeError:
+        return None
+    labels = name.split(".")
+    if len(name) > 253 or labels[-1].isdigit() or not all(_LABEL.fullmatch(label) for label in labels):
+        return None
+    return name
+
+
+def trusted_host(entry: str) -> str:
+    """A ``NEWSBOT_TRUSTED_HOSTS`` entry as requests name it: a host name in punycode, else as given."""
+    entry = entry.strip()
+    return host_name(entry) or entry
 
 
 def hosts() -> Rule:
-    """Host names, addresses or networks (``10.0.0.0/8``), separated by commas."""
+    """Host names (IDN allowed), addresses or networks (``10.0.0.0/8``), separated by commas."""
 
     def check(value: Any) -> str | None:
         items = value.split(",") if isinstance(value, str) else value
@@ -259,11 +282,17 @@ def hosts() -> Rule:
                     ipaddress.ip_network(item, strict=False)
                 except ValueError:
                     return f"{item}: not a network (a URL? give its host only)"
-            elif not _HOST.fullmatch(item):
-                return f"{item}: not a host name or address"
+                continue
+            try:
+                ipaddress.ip_address(item.removeprefix("[").removesuffix("]"))
+            except ValueError:
+                if host_name(item) is None:
+                    return f"{item}: not a host name (letters, digits and hyphens between dots) or address"
         return None
 
     return Rule("host names, addresses or networks (10.0.0.0/8) separated by commas", check)
+
+
 def patterns() -> Rule:
     """Keywords or ``/regular expressions/``: a list, or text with commas between them."""
 

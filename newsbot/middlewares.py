@@ -18,7 +18,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from w3lib.url import safe_url_string
 
 import newsbot
-from newsbot.config import RunError, stop_crawl
+from newsbot.config import RunError, stop_crawl, trusted_host
 from newsbot.network import AddressPolicy, PublicAddressResolver, host_key
 
 logger = logging.getLogger(__name__)
@@ -85,7 +85,7 @@ class PublicAddressMiddleware:
         proxies = getproxies() if crawler.settings.getbool("HTTPPROXY_ENABLED") else {}
         proxies.pop("no", None)  # the no_proxy list, not a proxy
         self.trusted = [urlsplit(url).hostname or "" for url in [*feeds, *proxies.values()]]
-        self.trusted += [host.strip() for host in crawler.settings.getlist("NEWSBOT_TRUSTED_HOSTS", self.trusted_hosts)]
+        self.trusted += [trusted_host(host) for host in crawler.settings.getlist("NEWSBOT_TRUSTED_HOSTS", self.trusted_hosts)]
         self.logged_hosts: set[str] = set()
         self._resolver: PublicAddressResolver | None = None
         self._policy: AddressPolicy | None = None

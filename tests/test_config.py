@@ -35,6 +35,7 @@ def test_every_newsbot_setting_has_a_rule_and_a_readme_row_and_the_defaults_pass
         ("NEWSBOT_BRAND_IMAGE", "https://cdn.example.com/brand.jpg"), ("NEWSBOT_CONTACT_URL", "mailto:ops@example.com"),
         ("NEWSBOT_TRUSTED_HOSTS", "intranet.example, 10.0.0.0/8, fd00::/8, 192.168.1.5, [::1]"),
         ("NEWSBOT_TRUSTED_HOSTS", ["intranet.example"]), ("NEWSBOT_IMAGE_MAX_PIXELS", "25000000"),
+        ("NEWSBOT_TRUSTED_HOSTS", "bücher.example, xn--bcher-kva.example, 3com.example., localhost"),
     ],
 )
 def test_good_values_pass(name, value, tmp_path):
@@ -53,6 +54,9 @@ def test_good_values_pass(name, value, tmp_path):
         ("NEWSBOT_ATTRIBUTION", "{source_url!z}"), ("NEWSBOT_FEATURE_HEADING", "## {title}"), ("NEWSBOT_BRAND_IMAGE", "brand.jpg"),
         ("NEWSBOT_TRUSTED_HOSTS", "http://intranet.example/"), ("NEWSBOT_TRUSTED_HOSTS", "10.0.0.0/33"),
         ("NEWSBOT_TRUSTED_HOSTS", "intranet example"), ("NEWSBOT_IMAGE_MAX_PIXELS", "0"),
+        ("NEWSBOT_TRUSTED_HOSTS", "not_a..host"), ("NEWSBOT_TRUSTED_HOSTS", "under_score.example"),
+        ("NEWSBOT_TRUSTED_HOSTS", "-dash.example"), ("NEWSBOT_TRUSTED_HOSTS", "10.0.0.256"),
+        ("NEWSBOT_TRUSTED_HOSTS", "a" * 64 + ".example"), ("NEWSBOT_TRUSTED_HOSTS", "intranet.example,,,.example"),
     ],
 )
 def test_bad_values_name_the_setting_and_what_it_takes(name, value, tmp_path):

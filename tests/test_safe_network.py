@@ -127,6 +127,14 @@ def test_the_operators_feed_hosts_proxies_and_trusted_hosts_are_trusted_and_noth
     assert sorted(trusted) == sorted(["127.0.0.1", "news.internal.example", "10.0.0.3", "intranet.example", "10.8.0.0/16"])
 
 
+def test_a_trusted_idn_is_trusted_under_the_name_requests_use():
+    from newsbot.middlewares import PublicAddressMiddleware
+
+    crawler = get_crawler(settings_dict={"NEWSBOT_TRUSTED_HOSTS": "Bücher.example, [::1]", "HTTPPROXY_ENABLED": False})
+    crawler.spider = None
+    assert PublicAddressMiddleware(crawler).trusted == ["xn--bcher-kva.example", "[::1]"]
+
+
 def test_a_meta_refresh_at_the_top_of_a_large_page_is_followed_without_decoding_the_page():
     from scrapy import Request
     from scrapy.http import HtmlResponse

@@ -123,6 +123,9 @@ MISTAKES: dict[str, Mistake] = {
         ["crawl", "feed", "-a", "url={feed}", "-s", "NEWSBOT_OUTPUT={out}", "-s", "AUTOTHROTTLE_ENABLED=maybe"], 2,
         ["AUTOTHROTTLE_ENABLED"], program=SCRAPY,
     ),
+    "trusted host not a host name": Mistake(
+        [*CRAWL, "-s", "NEWSBOT_TRUSTED_HOSTS=intranet.example,not_a..host"], 2, ["NEWSBOT_TRUSTED_HOSTS", "not_a..host:"]
+    ),
     "idle seconds 0": Mistake([*CRAWL, "-s", "NEWSBOT_REDIS_IDLE_SECONDS=0"], 2, ["NEWSBOT_REDIS_IDLE_SECONDS"]),
     "log level LOUD": Mistake([*CRAWL, "-s", "LOG_LEVEL=LOUD"], 2, ["LOG_LEVEL", "INFO"]),
     "unknown option": Mistake([*CRAWL, "--fast"], 2, ["--fast"]),
