@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import io
 import json
 import logging
 import os
@@ -12,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from newsbot.config import (
     STOPPED_STAT, RunError, SettingsError, check_paths, check_services, missing_folders, remove_folders, validate_settings,
@@ -356,47 +357,54 @@ def _json_kind(value: object) -> str:
     return "a list" if isinstance(value, list) else json.dumps(value)
 
 
-def _story_articles(path: str) -> tuple[list, list[tuple[str, str, str, datetime | None, str]]]:
+def _story_articles(stream: TextIO, name: str) -> tuple[list, list[tuple[str, str, str, datetime | None, str]]]:
     """The ids (as given) and articles of a ``newsbot stories`` file; ValueError naming the first bad line.
 
     A ``published`` value that is not an ISO date counts as no date (with a warning), as the
-    grouper compares undated articles on their text alone.
+    grouper compares undated articles on their text alone. An id may appear once: the output
+    names articles by id (``1`` and ``"1"`` are one id to the grouper).
     """
     from newsbot.stories import parse_published
 
-    ids, articles = [], []
-    with open(path, encoding="utf-8") as stream:
-        for number, line in enumerate(stream, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"{path} line {number}: not JSON ({exc.msg})") from None
-            problem = _story_line_problem(row)
-            if problem:
-                raise ValueError(f"{path} line {number}: {problem}")
-            try:
-                published = parse_published(row.get("published") or "")
-            except ValueError:
-                print(f"newsbot: {path} line {number}: published {row['published']!r} is not an ISO date; "
-                      "compared as undated", file=sys.stderr)
-                published = None
-            ids.append(row["id"])
-            articles.append((str(row["id"]), row["title"] or "", row["text"] or "", published, row.get("language") or ""))
+    ids, articles, lines = [], [], {}
+    for number, line in enumerate(stream, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{name} line {number}: not JSON ({exc.msg})") from None
+        problem = _story_line_problem(row)
+        if problem:
+            raise ValueError(f"{name} line {number}: {problem}")
+        first = lines.setdefault(str(row["id"]), number)
+        if first != number:
+            raise ValueError(f"{name} line {number}: id {json.dumps(row['id'], ensure_ascii=False)} "
+                             f"is the id of line {first} too; each article needs its own id")
+        try:
+            published = parse_published(row.get("published") or "")
+        except ValueError:
+            print(f"newsbot: {name} line {number}: published {row['published']!r} is not an ISO date; "
+                  "compared as undated", file=sys.stderr)
+            published = None
+        ids.append(row["id"])
+        articles.append((str(row["id"]), row["title"] or "", row["text"] or "", published, row.get("language") or ""))
     return ids, articles
 
 
 def stories(path: str, overrides: list[str]) -> int:
-    """Group the articles of a JSON-lines file into stories; print ``{id, story}`` per article in input order."""
+    """Group the articles of a JSON-lines file (``-``: standard input) into stories; print ``{id, story}``
+    per article in input order."""
     from newsbot.stories import GrouperConfig, group
 
     settings = _settings(_pairs(overrides))
     validate_settings(settings)
+    name = "standard input" if path == "-" else path
     try:
-        ids, articles = _story_articles(path)
+        with io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8") if path == "-" else open(path, encoding="utf-8") as stream:
+            ids, articles = _story_articles(stream, name)
     except (OSError, UnicodeDecodeError) as exc:
-        raise SettingsError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
+        raise SettingsError(f"cannot read {name}: {getattr(exc, 'strerror', None) or exc}") from None
     except ValueError as exc:
         raise SettingsError(str(exc)) from None
     config = GrouperConfig.from_settings(settings)
@@ -565,7 +573,7 @@ def _main(argv: list[str] | None) -> int:
     demo_parser.add_argument("--pages", default=str(BUNDLED_PAGES))
     demo_parser.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE")
     stories_parser = commands.add_parser("stories", help="group a JSON-lines file of articles into stories")
-    stories_parser.add_argument("file", help="JSON lines {id, title, text, published, language, source}")
+    stories_parser.add_argument("file", help="JSON lines {id, title, text, published, language, source}; - for standard input")
     stories_parser.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE")
     smoke_parser = commands.add_parser("smoke", help="live check: crawl one current article of a source (needs network)")
     smoke_parser.add_argument("source")

@@ -49,10 +49,10 @@ def write_input(path: Path, rows: list[dict], dated: bool = True, published: str
     return path
 
 
-def run_stories(*arguments: str) -> subprocess.CompletedProcess:
+def run_stories(*arguments: str, stdin: str | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "newsbot.cli", "stories", *arguments],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120,
+        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120, input=stdin, encoding="utf-8",
     )
 
 
@@ -155,6 +155,9 @@ def test_the_only_story_of_the_day_takes_a_report_with_less_text_in_common():
         ('{"id": "a", "title": "t", "text": "x", "language": ["en"]}\n', "line 1: 'language' must be a string, not a list"),
         ('{"id": "a", "title": "t", "text": "x", "source": {"name": "AP"}}\n', "line 1: 'source' must be a string, not an object"),
         ('{"id": "a", "title": "t", "text": "x", "date": "2020-01-01"}\n', "line 1: unknown key 'date'; the keys are id, title, text, published, language, source"),
+        ('{"id": "a", "title": "t", "text": "x"}\n\n{"id": "b", "title": "t", "text": "y"}\n{"id": "a", "title": "u", "text": "z"}\n',
+         'line 4: id "a" is the id of line 1 too'),
+        ('{"id": 7, "title": "t", "text": "x"}\n{"id": "7", "title": "u", "text": "z"}\n', 'line 2: id "7" is the id of line 1 too'),
     ],
 )
 def test_a_bad_file_exits_2_with_one_line(tmp_path, content, message):
@@ -187,6 +190,17 @@ def test_published_language_and_source_may_be_left_out_or_null(tmp_path):
     result = run_stories(str(path))
     assert result.returncode == 0, result.stderr
     assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == [row["id"] for row in rows]
+
+
+def test_a_dash_reads_the_articles_from_standard_input(tmp_path):
+    rows = sample()[:6]
+    path = write_input(tmp_path / "in.jsonl", rows)
+    from_stdin = run_stories("-", stdin=path.read_text(encoding="utf-8"))
+    assert from_stdin.returncode == 0, from_stdin.stderr
+    assert from_stdin.stdout == run_stories(str(path)).stdout
+    assert [json.loads(line)["id"] for line in from_stdin.stdout.splitlines()] == [row["id"] for row in rows]
+    bad = run_stories("-", stdin='{"id": "a", "title": "t"}\n')
+    assert bad.returncode == 2 and bad.stderr == "newsbot: standard input line 1: no 'text'; id, title and text are required\n"
 
 
 def test_a_missing_file_and_a_bad_setting_exit_2(tmp_path):
