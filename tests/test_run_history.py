@@ -91,9 +91,21 @@ def test_status_columns_line_up_under_their_headings_for_a_short_source_name(tmp
     heading, row = lines[2], lines[3]
     assert row.startswith("feed ")
     # each heading ends where its value does (right-aligned numbers)
-    for title in ("runs", "new 24h", "err 7d"):
+    for title in ("secs", "runs", "new 24h", "err 7d"):
         end = heading.index(title) + len(title)
         assert row[end - 1] != " " and row[end] == " ", (heading, row)
+
+
+def test_status_secs_are_the_last_runs_seconds_not_a_typical_run(tmp_path):
+    path = str(tmp_path / "state.sqlite3")
+    with RunHistory(path) as history:
+        for index, new in enumerate((7, 7, 0)):  # 9.5 s, 9.5 s, then 2.5 s
+            started = NOW - timedelta(hours=3 - index)
+            history.record_run(f"r{index}", [_report("feed", new=new)], started, started, 0)
+    lines = _run("status", "-s", f"NEWSBOT_STATE={path}").stdout.splitlines()
+    heading, row = lines[2], lines[3]
+    end = heading.index(" secs") + len(" secs")
+    assert row[:end].split()[-1] == "2.5", (heading, row)
 
 
 def test_a_silence_shorter_than_the_source_ever_went_is_not_failing(tmp_path):

@@ -366,21 +366,20 @@ def format_status(overview: Overview) -> str:
     lines.append("FAILING NOW" if overview.alerts else "nothing failing now")
     lines += [f"  {alert.subject}: {alert.text}" for alert in overview.alerts]
     width = max(len("source"), *(len(source) for source in overview.sources))
-    lines.append(f"{'source':<{width}} {'last run':>11} {'status':<6} {'runs':>5} {'new 24h':>7} {'new 7d':>6} "
-                 f"{'last new':>11} {'err 7d':>6} {'secs':>5}  posts/day, last {STATUS_DAYS} days")
+    lines.append(f"{'source':<{width}} {'last run':>11} {'status':<6} {'secs':>5} {'runs':>5} {'new 24h':>7} "
+                 f"{'new 7d':>6} {'last new':>11} {'err 7d':>6}  posts/day, last {STATUS_DAYS} days")
     for source in overview.sources:
         runs = overview.runs_of(source)
         last = runs[-1]
         day, week = now - timedelta(days=1), now - timedelta(days=7)
         posting = [run.ended_at for run in runs if run.count("new_posts")]
         last_new = duration_text(now - posting[-1]) + " ago" if posting else "never"
-        durations = sorted(run.count("duration_seconds") for run in runs)
         lines.append(
-            f"{source:<{width}} {last.started_at:%m-%d %H:%M} {'FAILED' if last.failures else 'ok':<6} {len(runs):>5} "
+            f"{source:<{width}} {last.started_at:%m-%d %H:%M} {'FAILED' if last.failures else 'ok':<6} "
+            f"{last.count('duration_seconds'):>5.1f} {len(runs):>5} "
             f"{sum(run.count('new_posts') for run in runs if run.started_at >= day):>7g} "
             f"{sum(run.count('new_posts') for run in runs if run.started_at >= week):>6g} {last_new:>11} "
-            f"{sum(run.count('errors') for run in runs if run.started_at >= week):>6g} "
-            f"{durations[len(durations) // 2]:>5.1f}  {_sparkline(runs, now)}"
+            f"{sum(run.count('errors') for run in runs if run.started_at >= week):>6g}  {_sparkline(runs, now)}"
         )
     if overview.publishes:
         row = overview.publishes[-1]
