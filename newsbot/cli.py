@@ -570,7 +570,9 @@ def _main(argv: list[str] | None) -> int:
     compose_parser.add_argument("--url", required=True, help="the page's original URL")
     compose_parser.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE")
     demo_parser = commands.add_parser("demo", help="crawl the bundled real pages from a local server")
-    demo_parser.add_argument("--pages", default=str(BUNDLED_PAGES))
+    demo_parser.add_argument("--pages", default=str(BUNDLED_PAGES), metavar="FOLDER",
+                             help="saved pages to serve, with their manifest.json (default: tests/fixtures/pages "
+                                  "of the checkout newsbot runs from)")
     demo_parser.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE")
     stories_parser = commands.add_parser("stories", help="group a JSON-lines file of articles into stories")
     stories_parser.add_argument("file", help="JSON lines {id, title, text, published, language, source}; - for standard input")

@@ -20,6 +20,14 @@ def demo(output: Path) -> subprocess.CompletedProcess:
     )
 
 
+def test_demo_help_says_what_pages_takes():
+    result = subprocess.run([sys.executable, "-m", "newsbot.cli", "demo", "--help"], cwd=PROJECT_ROOT,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    option = result.stdout[result.stdout.index("\n  --pages"):].split("\n  -")[1]
+    assert "manifest.json" in option and "tests/fixtures/pages" in option, result.stdout
+
+
 def test_a_second_demo_finds_nothing_new_and_changes_no_post(tmp_path):
     first = demo(tmp_path)
     assert first.returncode == 0, first.stderr[-2000:]
