@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -33,6 +34,9 @@ def test_a_second_demo_finds_nothing_new_and_changes_no_post(tmp_path):
     assert first.returncode == 0, first.stderr[-2000:]
     posts = {path.name: path.read_bytes() for path in (tmp_path / "_posts").glob("*.md")}
     assert len(posts) == 26
+    # README's way to find the demo's posts among real ones finds every one of them
+    pattern = re.search(r"`grep -l '([^']+)' output/_posts/\*\.md", (PROJECT_ROOT / "README.md").read_text(encoding="utf-8"))
+    assert pattern and all(pattern[1].encode() in post for post in posts.values())
     second = demo(tmp_path)
     assert second.returncode == 0, second.stderr[-2000:]
     report = json.loads((tmp_path / ".newsbot" / "last-run.json").read_text())["sources"][0]
