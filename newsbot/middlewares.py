@@ -24,6 +24,7 @@ from newsbot.network import AddressPolicy, PublicAddressResolver, host_key
 logger = logging.getLogger(__name__)
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 class RequestRefused(IgnoreRequest):
@@ -67,7 +68,9 @@ class PublicAddressMiddleware:
     """Refuses requests to non-public addresses and to schemes other than http and https.
 
     Trusted: the hosts of the spider's feed URLs, of the environment's proxies and of
-    ``NEWSBOT_TRUSTED_HOSTS``. The check on
+    ``NEWSBOT_TRUSTED_HOSTS``. A feed's host is trusted on the feed's port (on both 80 and 443 when
+    the feed is on one of them): its other ports may be other services of that machine, so they
+    are reached only when the host is public. The check on
     the address connected to is :class:`~newsbot.network.PublicAddressResolver`'s; its refusal
     reaches this middleware as a failed DNS lookup, turned here into :class:`RequestRefused`
     before the retry middleware would try again. A literal address, and a name refused before
@@ -84,8 +87,18 @@ class PublicAddressMiddleware:
         # are resolved by the proxy, which must do its own filtering.
         proxies = getproxies() if crawler.settings.getbool("HTTPPROXY_ENABLED") else {}
         proxies.pop("no", None)  # the no_proxy list, not a proxy
-        self.trusted = [urlsplit(url).hostname or "" for url in [*feeds, *proxies.values()]]
-        self.trusted += [trusted_host(host) for host in crawler.settings.getlist("NEWSBOT_TRUSTED_HOSTS", self.trusted_hosts)]
+        operators = [urlsplit(url).hostname or "" for url in proxies.values()]
+        operators += [trusted_host(host) for host in crawler.settings.getlist("NEWSBOT_TRUSTED_HOSTS", self.trusted_hosts)]
+        self.operators = AddressPolicy(operators)
+        """What the operator trusts on every port: the proxies and ``NEWSBOT_TRUSTED_HOSTS``."""
+        self.feed_ports: dict[str, set[int]] = {}
+        """A feed host (:func:`host_key`) -> the ports it is trusted on."""
+        for url in feeds:
+            parts = urlsplit(url)
+            port = parts.port or _DEFAULT_PORTS.get(parts.scheme, 80)
+            ports = self.feed_ports.setdefault(host_key(parts.hostname or ""), set())
+            ports.update(_DEFAULT_PORTS.values() if port in _DEFAULT_PORTS.values() else (port,))
+        self.trusted = [urlsplit(url).hostname or "" for url in feeds] + operators
         self.logged_hosts: set[str] = set()
         self._resolver: PublicAddressResolver | None = None
         self._policy: AddressPolicy | None = None
@@ -123,6 +136,9 @@ class PublicAddressMiddleware:
         if url.scheme not in ("http", "https"):
             self.refuse(request, "refused_scheme", url.scheme + ":", f"the {url.scheme}: scheme is not fetched")
         host = url.hostname or ""
+        reason = self._other_port_of_feed_host(host, url.port or _DEFAULT_PORTS.get(url.scheme, 80))
+        if reason:
+            self.refuse(request, "refused_address", host, reason)
         try:
             address = ipaddress.ip_address(host)
         except ValueError:
@@ -139,6 +155,22 @@ class PublicAddressMiddleware:
         reason = self._refused_name(host) if isinstance(exception, CannotResolveHostError) else ""
         if reason:
             self.refuse(request, "refused_address", host, reason)
+
+    def _other_port_of_feed_host(self, host: str, port: int) -> str:
+        """Why a request to ``port`` of a feed's host is refused: not a port the feed is on, and the host
+        (its address, or the address its name last resolved to) is not public nor trusted by the
+        operator. Empty when it is not refused here."""
+        ports = self.feed_ports.get(host_key(host))
+        if ports is None or port in ports or self.operators.trusts_name(host):
+            return ""
+        try:
+            address: str | None = str(ipaddress.ip_address(host.strip("[]")))
+        except ValueError:
+            self._attach()
+            address = self._resolver.trusted_addresses.get(host_key(host)) if self._resolver is not None else None
+        if address is not None and self.operators.allows(address):
+            return ""
+        return f"port {port} of the feed's host {host} is not the feed's, and {host} is not a public address"
 
     def _refused_name(self, host: str) -> str:
         """Why the resolver refused ``host`` in this run; empty when it did not."""

@@ -100,12 +100,21 @@ class PublicAddressResolver(CachingThreadedResolver):
         self.policy = AddressPolicy()
         self.refused: LocalCache[str, str] = LocalCache(10_000)
         """Host name (:func:`host_key`) -> the non-public address it resolved to, for the middleware to say why."""
+        self.trusted_addresses: LocalCache[str, str] = LocalCache(10_000)
+        """Trusted host name (:func:`host_key`) -> the address it last resolved to: the middleware
+        trusts a feed's host on the feed's port only, and checks this address for its other ports."""
 
     def getHostByName(self, name: str, timeout: Sequence[int] = ()) -> Deferred[str]:  # noqa: N802 (Twisted's name)
         resolved = super().getHostByName(name, timeout)
-        if not self.policy.trusts_name(name):
+        if self.policy.trusts_name(name):
+            resolved.addCallback(self._remember, name)
+        else:
             resolved.addCallback(self._allowed, name)
         return resolved
+
+    def _remember(self, address: str, name: str) -> str:
+        self.trusted_addresses[host_key(name)] = address
+        return address
 
     def _allowed(self, address: str, name: str) -> str:
         if not self.policy.allows(address):

@@ -245,15 +245,21 @@ def test_a_feed_on_a_name_in_the_operators_network_is_trusted_and_its_links_else
     site.pages = {path: site.pages[path] for path in good}
     internal = LocalSite()
     internal.add(SavedPage(path="/latest/meta-data/credentials", body=INTERNAL_PAGE))
-    with LocalServer(internal, host="127.0.0.2") as inside, LocalServer(site) as url:
+    other_service = LocalSite()  # another port of the feed's own machine
+    other_service.add(SavedPage(path="/admin", body=INTERNAL_PAGE))
+    with LocalServer(internal, host="127.0.0.2") as inside, LocalServer(other_service) as beside, LocalServer(site) as url:
         intranet = url.replace("127.0.0.1", "intranet.test")
-        links = [intranet + path for path in good] + [f"{inside}/latest/meta-data/credentials", f"{url}{good[0]}"]
+        links = [intranet + path for path in good] + [
+            f"{inside}/latest/meta-data/credentials", f"{url}{good[0]}", beside.replace("127.0.0.1", "intranet.test") + "/admin",
+        ]
         site.add(SavedPage(path="/intranet.xml", body=rss(links), content_type="application/rss+xml"))
         result = run_newsbot(tmp_path, f"{intranet}/intranet.xml", *STUB_DNS, "-s", "LOG_LEVEL=INFO", env=stub_dns_env())
     log = result.stdout + result.stderr
     assert result.returncode == 0, log[-3000:]
     assert "Traceback" not in log
-    assert internal.requests == []
+    assert internal.requests == [] and other_service.requests == []
+    # Trusted on the feed's port only: another port of that machine is another service.
+    assert re.search(r"WARNING: refused http://intranet\.test:\d+/admin: port \d+ of the feed's host intranet\.test is not the feed's", log)
     sources = sorted(read_post(post)[0]["source_url"] for post in (tmp_path / "_posts").glob("*.md"))
     assert sources == sorted(intranet + path for path in good)
     # The feed's host is trusted by its name: the same server by its address is another host, not trusted.

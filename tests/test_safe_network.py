@@ -135,6 +135,35 @@ def test_a_trusted_idn_is_trusted_under_the_name_requests_use():
     assert PublicAddressMiddleware(crawler).trusted == ["xn--bcher-kva.example", "[::1]"]
 
 
+@pytest.mark.parametrize(
+    ("url", "refused"),
+    [
+        ("http://127.0.0.1:8000/news/1", False),  # the feed's own port
+        ("http://127.0.0.1:6379/", True),  # another service of the feed's machine
+        ("http://127.0.0.1/", True),
+        ("https://news.internal.example/a", False),  # a feed on 443 is trusted on 80 and 443
+        ("http://news.internal.example/a", False),
+        ("http://news.internal.example:8080/admin", True),  # its address unknown: not known to be public
+        ("http://10.8.1.1:9000/", False),  # the operator trusts 10.8.0.0/16 on every port
+        ("http://intranet.example:9000/", False),
+    ],
+)
+def test_a_feeds_host_is_trusted_on_the_feeds_port_only(url, refused):
+    from scrapy import Request
+
+    from newsbot.middlewares import PublicAddressMiddleware, RequestRefused
+    from newsbot.sources.feed import FeedSpider
+
+    crawler = get_crawler(settings_dict={"NEWSBOT_TRUSTED_HOSTS": "intranet.example, 10.8.0.0/16"})
+    crawler.spider = FeedSpider(url="http://127.0.0.1:8000/feed.xml https://news.internal.example/rss")
+    middleware = PublicAddressMiddleware(crawler)
+    if refused:
+        with pytest.raises(RequestRefused, match="is not the feed's"):
+            middleware.process_request(Request(url))
+    else:
+        middleware.process_request(Request(url))
+
+
 def test_a_meta_refresh_at_the_top_of_a_large_page_is_followed_without_decoding_the_page():
     from scrapy import Request
     from scrapy.http import HtmlResponse
