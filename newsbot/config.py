@@ -466,7 +466,8 @@ def check_services(settings: _Settings, output: str) -> None:
 
 def check_paths(settings: _Settings) -> str:
     """Raise :class:`SettingsError` unless newsbot can write where its path settings point (the
-    output, and the directories of the state file, run lock and report page, created if need be);
+    output, and the directories of the state file, run lock and report page, whose last folder is
+    created if need be);
     returns the output directory. Tried for real: permissions alone do not tell (root, /proc)."""
     output = settings.get("NEWSBOT_OUTPUT") or "output"
     places = [("NEWSBOT_OUTPUT", output, output)]
@@ -476,8 +477,12 @@ def check_paths(settings: _Settings) -> str:
             places.append((name, value, os.path.dirname(os.path.abspath(value))))
     made: list[str] = []
     for name, value, folder in places:
+        missing = missing_folders([folder])
+        if len(missing) > 1:  # a mistyped path, not a new blog: make its last folder only, as mkdir does
+            remove_folders(made)
+            raise SettingsError(f"{name}={value}: {missing[0]} does not exist (newsbot makes only the last folder of a path)")
         try:
-            made += missing_folders([folder])
+            made += missing
             os.makedirs(folder, exist_ok=True)
             with tempfile.TemporaryFile(dir=folder):
                 pass

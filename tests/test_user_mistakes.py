@@ -107,7 +107,14 @@ MISTAKES: dict[str, Mistake] = {
     "output where no directory can be made": Mistake([*CRAWL[:-1], "NEWSBOT_OUTPUT=/proc/newsbot-site"], 2, ["NEWSBOT_OUTPUT", "cannot write"]),
     "state where no file can be made": Mistake([*CRAWL, "-s", "NEWSBOT_STATE=/proc/state.db"], 2, ["NEWSBOT_STATE", "cannot write"]),
     "state where no file can be made, in a new output folder": Mistake(
-        [*CRAWL[:-1], "NEWSBOT_OUTPUT={out}/a/b", "-s", "NEWSBOT_STATE=/proc/state.db"], 2, ["NEWSBOT_STATE", "cannot write"]
+        [*CRAWL, "-s", "NEWSBOT_STATE=/proc/state.db"], 2, ["NEWSBOT_STATE", "cannot write"]
+    ),
+    # newsbot makes a path's last folder (a new blog), not a chain of them (a typo)
+    "output in a folder that does not exist": Mistake(
+        [*CRAWL[:-1], "NEWSBOT_OUTPUT={out}/no/blog"], 2, ["NEWSBOT_OUTPUT", "site does not exist"]
+    ),
+    "state in a folder that does not exist": Mistake(
+        [*CRAWL, "-s", "NEWSBOT_STATE={tmp}/no/such/state.sqlite3"], 2, ["NEWSBOT_STATE", "no does not exist"]
     ),
     "run lock where no file can be made": Mistake([*CRAWL, "-s", "NEWSBOT_LOCK=/proc/x/lock"], 2, ["NEWSBOT_LOCK", "cannot write"]),
     "report page where no file can be made": Mistake(
@@ -248,3 +255,4 @@ def test_full_disk_stops_the_run_with_one_line_and_the_next_run_posts_the_rest_o
     assert len(posts) == len(site.pages)
     sources = [read_post(post)[0]["source_url"] for post in posts]
     assert len(set(sources)) == len(sources)
+
