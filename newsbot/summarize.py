@@ -3,14 +3,15 @@
 Korean is split into sentences by rules for news Korean (measured against kiwipiepy in
 bench/korean_sentences.py), other languages by a punctuation rule that knows common
 abbreviations. Sentences are ranked by TextRank over word overlap plus a bonus for the
-lead (news puts the essentials first), then the best that fit are kept in article order.
+lead (news puts the essentials first); a summary is the lead (cut after a clause when it is
+too long) and the best that fit beside it, in article order, each able to stand alone.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from newsbot.extract import korean
 from newsbot.extract.wires import ENGLISH_DATELINE_NAMES
@@ -47,7 +48,8 @@ MAX_CANDIDATES = 40
 _SENTENCE_FINAL = re.compile(r"[.!?。！？…][\"'”’»)\]]*$")
 # "LA CROSSE, Wis. (AP) — ", "WASHINGTON (Reuters) - ", "SEOUL, May 30 (Yonhap) -- "
 _WIRE_DATELINE = re.compile(
-    r"^\s*[A-Z][A-Za-z0-9 .,'’-]{1,60}\((?:" + ENGLISH_DATELINE_NAMES + r")\)\s*(?:—|–|-{1,2})\s*"
+    r"^\s*(?:[A-Z][A-Za-z0-9 .,'’/-]{1,60}\((?:" + ENGLISH_DATELINE_NAMES + r")\)\s*(?:—|–|-{1,2})"
+    r"|[A-Z][A-Z .'’/-]{3,40}(?:, [A-Z][A-Za-z. ]{1,30})?\s(?:—|–|--))\s*"
 )
 
 
@@ -271,23 +273,82 @@ def _rank(score: float, index: int, best: float) -> float:
     return score / best + LEAD_WEIGHT / (1 + index)
 
 
-# Openers that point back at the sentence before ("이를", "However", "Monate später", "Cependant"): without it
-# they read as a non sequitur.
+# Openers that point back at the sentence before ("이를", "However", "Monate später", "Cependant", "Algo que"):
+# without it they read as a non sequitur. Pronouns, demonstratives, relatives, connectives; a verb first
+# where its subject was named before (Spanish "Ha ocurrido", French "Il a"); Italian "Il" is an article.
 _LEANS_ON_PREVIOUS = re.compile(
-    r"^[\"'“‘(\[]?(?:이를|이에|이같은|이 같은|이와 같은|이와 관련해|이와|이는|이로써|이로 인해|이 때문에|이때문에|이날|이어|이후|"
+    r"^[\"'“‘«„(\[]?(?:이를|이에|이같은|이 같은|이와 같은|이와 관련해|이와|이는|이로써|이로 인해|이 때문에|이때문에|이날|이어|이후|"
+    r"이러한|이런|그런|그러한|이들은|이들의|이들이|이들|그 결과|이 밖에|이밖에|해당|다만|특히|"
     r"그러나|하지만|그런데|그러면서|그러자|그래서|따라서|그럼에도|또한|또|아울러|반면|한편|그는|그가|그의|그를|그에게|그녀는|그녀의|그들은|그들의|"
-    r"This|These|That|Those|Such|It|He|She|They|However|But|Also|Moreover|Furthermore|Meanwhile|Still|Yet|"
-    r"Nevertheless|Instead|Then|Later|Afterward|Afterwards|(?:\w+ )?(?:[Hh]ours|[Dd]ays|[Ww]eeks|[Mm]onths|[Yy]ears) later|"
-    r"Dies|Er|Damit|Dabei|Dafür|Deshalb|Daher|Doch|Aber|Allerdings|Zudem|Außerdem|"
+    r"This|These|That|Those|Such|It|He|She|They|His|Her|Their|Its|Both|Which|Whose|Whom|Who|And|Or|So|Nor|"
+    r"(?:It|That|He|She|They)[’'](?:s|re|d|ll)|However|But|Also|Moreover|Furthermore|Meanwhile|Still|Yet|"
+    r"Nevertheless|Nonetheless|Instead|Thus|Hence|Therefore|Otherwise|Besides|Likewise|Similarly|Again|Even so|"
+    r"In addition|As a result|For (?:example|instance)|Since then|By then|At the time|"
+    r"The (?:two|latter|former|same|move|decision|announcement|proposals?|measures?|plans?|changes?|remarks|comments|"
+    r"statement|incident|attack|deal|agreement|step|findings|latest)|"
+    r"Then|Later|Afterward|Afterwards|(?:\w+ )?(?:[Hh]ours|[Dd]ays|[Ww]eeks|[Mm]onths|[Yy]ears) later|"
+    r"Dies|Er|Sie|Es|Ihr|Ihre|Ihren|Ihrem|Sein|Seine|Seinen|Seinem|Deren|Dessen|Beide|Damit|Dabei|Dafür|Darauf|Darüber|"
+    r"Dazu|Davon|Dagegen|Dennoch|Deshalb|Daher|Demnach|Somit|Zuvor|Doch|Aber|Allerdings|Zudem|Außerdem|Auch|"
+    r"(?:Das|Diese|Dieser|Dieses) (?:ist|sind|sei|seien|war|waren|wäre|hat|haben|habe|hatte|wird|würde|soll)|"
     r"Trotzdem|Jedoch|Danach|Dann|Später|(?:\w+ )?(?:Stunden|Tage|Wochen|Monate|Jahre) (?:später|danach)|"
-    r"Elle|Ils|Elles|Cela|Ceci|Mais|Cependant|Pourtant|Toutefois|Ensuite|Puis|Alors|Donc|"
-    r"Esto|Eso|Ello|Él|Ella|Ellos|Ellas|Pero|Sin embargo|Además|Luego|Después|Entonces)(?=[\s,])"
+    r"Il (?:a|avait|est|était|sera|serait|fait|dit|ajoute|estime|explique|affirme|y|n[’']|s[’'])|"
+    r"Elle|Ils|Elles|Cela|Ceci|Ce|Cet|Cette|Ces|Celui|Celle|Ceux|Celles|C[’']est|Son|Sa|Ses|Leur|Leurs|Lequel|Laquelle|"
+    r"Dont|Ainsi|Aussi|En outre|De plus|Par ailleurs|Néanmoins|Dès lors|"
+    r"Mais|Cependant|Pourtant|Toutefois|Ensuite|Puis|Alors|Donc|"
+    r"(?:Algo|Lo|Todo|Aquello) que|Esto|Eso|Ello|Éste|Ésta|Este|Esta|Estos|Estas|Ese|Esa|Esos|Esas|Aquel|Aquella|"
+    r"Dicho|Dicha|Dichos|Dichas|Su|Sus|Ambos|Ambas|Así|Asimismo|También|Tampoco|Aun así|Por ello|Por eso|"
+    r"Por tanto|No obstante|Cuyo|Cuya|Quien|Quienes|(?:El|La|Lo|Los|Las) (?:cual|cuales)|"
+    r"Ha|Han|Había|Habían|Es|Son|Era|Fue|Será|Sería|Está|Están|"
+    r"Él|Ella|Ellos|Ellas|Pero|Sin embargo|Además|Luego|Después|Entonces)(?=[\s,:;])"
+)
+# A definite subject of one or two common nouns that says or is something ("The institute said", "The
+# company has", "Los expertos dijeron"): the thing was named in a sentence before.
+_DEFINITE_SUBJECT = re.compile(
+    r"^(?:The(?: [a-z][\w-]*){1,2} (?:said|says|added|adds|told|noted|stated|explained|include[sd]?|is|was|are|were|"
+    r"has|have|had|will|would|could|can|may|also)"
+    r"|(?:El|La|Los|Las)(?: [a-záéíóúñ][\w-]*){1,2} (?:dijo|dice|afirmó|añadió|señaló|explicó|aseguró|indicó|incluye|incluyen)"
+    r"|(?:Le|La|Les|L[’'])(?: ?[a-zéèêàç][\w-]*){1,2} (?:a (?:dit|déclaré|ajouté|précisé|expliqué)|inclut|incluent))\b"
+)
+# A pronoun that stands for someone named before, inside the sentence: '"…," he said', "selon elle",
+# "a-t-il ajouté", "sagte er", "All said", "Wearing the crown, he read".
+_PRONOUN_SOURCE = re.compile(
+    r"[,”\"’]\s(?:he|she|they) (?:said|says|added|told|noted|explained)\b|\bselon (?:elle|lui|eux|elles)\b"
+    r"|\b(?:a|ont|dit|ajoute|estime|explique|affirme|précise)-t?-?(?:il|elle|ils|elles)\b"
+    r"|\b(?:sagte|sagt|erklärte|betonte|so) (?:er|sie)\b"
+    r"|^(?:All|Some|Many|Most|Others|Neither|None) (?:of (?:them|those|these)|said|say|were|are|have|had)\b"
+    r"|^(?:[A-Z]\w+ing|After|Before|While|When|Although|Though|As|Since|Despite)\b[^,.]{0,80}, (?:he|she|they|it|his|her|their)\b"
+)
+# Korean names a person in full, then by family name and title ("이재명 후보는" ... "이 후보는").
+_KOREAN_SURNAME_TITLE = re.compile(
+    r"^([가-힣]) (후보|대표|대통령|당선인|의원|장관|총리|위원장|지사|시장|회장|사장|부회장|대변인|교수|감독|청장|원장|차관|씨)"
+    r"(?:은|는|이|가|도|의|을|를|에게|과|와)?\s"
 )
 
 
 def leans_on_previous(sentence: str) -> bool:
-    """Does ``sentence`` open by referring to the one before it (이를, 이에, 그러나, This, However, ...)?"""
-    return bool(_LEANS_ON_PREVIOUS.match(sentence))
+    """Does ``sentence`` open by referring to the one before it (이를, 이에, 그러나, This, However, The
+    institute said, Algo que, ...) or name its speaker by a pronoun ("…," he said)?"""
+    return bool(
+        _LEANS_ON_PREVIOUS.match(sentence) or _DEFINITE_SUBJECT.match(sentence) or _PRONOUN_SOURCE.search(sentence)
+    )
+
+
+def _named_before(sentence: str, earlier: Iterable[str]) -> bool:
+    """Is the person ``sentence`` calls by family name and title ("이 후보는") named in full in ``earlier``?"""
+    match = _KOREAN_SURNAME_TITLE.match(sentence)
+    if match is None:
+        return True
+    surname, title = match.groups()
+    named = re.compile(f"{surname}[가-힣]{{1,2}}\\b.{{0,30}}{title}")
+    return any(named.search(text) for text in earlier)
+
+
+# Wire boilerplate that says nothing on its own: "did not immediately respond to a request for comment".
+_SAYS_NOTHING = re.compile(
+    r"request(?:s)? for comment|could not be reached for comment|declined to comment|no immediate comment"
+    r"|could not (?:independently )?(?:verify|confirm)|did not (?:immediately )?(?:respond|reply|return)",
+    re.IGNORECASE,
+)
 
 
 def ranked_sentences(body_text: str, language: str = "") -> list[tuple[int, str]]:
@@ -303,12 +364,22 @@ def ranked_sentences(body_text: str, language: str = "") -> list[tuple[int, str]
     return [(index, sentences[index]) for index in order]
 
 
-def pick_sentences(ranked: list[tuple[int, str]], max_length: int, limit: int = 0, taken: frozenset[int] = frozenset()) -> list[int]:
-    """Positions of the best sentences that fit ``max_length`` characters (at most ``limit`` when given).
+def pick_sentences(
+    ranked: list[tuple[int, str]],
+    max_length: int,
+    limit: int = 0,
+    taken: frozenset[int] = frozenset(),
+    eligible: Callable[[str], bool] | None = None,
+) -> list[int]:
+    """Positions of the best sentences that fit ``max_length`` characters (at most ``limit`` when given),
+    of those ``eligible`` accepts when given.
 
-    A sentence that leans on the one before is taken only when that one is taken too (or in ``taken``);
-    the article's first sentence leans only on the headline, which the post shows.
+    Every one stands on its own: a sentence that leans on the one before is taken only when that one
+    is taken too (or in ``taken``), one that calls a person by family name and title only after one
+    that names them; the article's first sentence leans only on the headline, which the post shows.
+    Boilerplate ("did not respond to a request for comment") is passed over.
     """
+    sentences = dict(ranked)
     chosen: list[int] = []
     length = -1
     for index, sentence in ranked:
@@ -316,7 +387,11 @@ def pick_sentences(ranked: list[tuple[int, str]], max_length: int, limit: int = 
             continue
         if limit and len(chosen) >= limit:
             break
+        if _SAYS_NOTHING.search(sentence) or eligible is not None and not eligible(sentence):
+            continue
         if index and leans_on_previous(sentence) and index - 1 not in chosen and index - 1 not in taken:
+            continue
+        if index and not _named_before(sentence, (sentences[i] for i in (*chosen, *taken) if i < index)):
             continue
         added = len(sentence) + 1
         if length + added <= max_length:
@@ -325,17 +400,64 @@ def pick_sentences(ranked: list[tuple[int, str]], max_length: int, limit: int = 
     return sorted(chosen)
 
 
+def pick_summary(ranked: list[tuple[int, str]], max_length: int) -> tuple[list[int], str]:
+    """The summary's positions and text: the lead (the first candidate sentence) and the best sentences
+    that fit beside it; a lead longer than ``max_length`` alone, cut at a clause (:func:`cut_at_clause`).
+
+    News puts the essentials in the lead; skipping a long one left summaries of the fourth sentence.
+    """
+    sentences = dict(ranked)
+    lead = sentences.get(0)
+    if lead is None:
+        return [], ""
+    if len(lead) > max_length:
+        return [0], cut_at_clause(lead, max_length)
+    chosen = pick_sentences([(0, lead), *((index, sentence) for index, sentence in ranked if index)], max_length)
+    return chosen, join_sentences([sentences[index] for index in chosen])
+
+
 def summarize(body_text: str, max_length: int = 150, language: str = "") -> str:
-    """At most ``max_length`` characters of whole, top-ranked sentences, in article order."""
+    """At most ``max_length`` characters: the lead and whole top-ranked sentences, in article order."""
     ranked = ranked_sentences(body_text, language)
     if not ranked:
         fallback = plain_text(body_text)
         return shorten(fallback, max_length) if fallback else ""
-    chosen = pick_sentences(ranked, max_length)
-    if not chosen:
-        return shorten(ranked[0][1], max_length)
-    sentences = dict(ranked)
-    return join_sentences([sentences[index] for index in chosen])
+    chosen, summary = pick_summary(ranked, max_length)
+    return summary if chosen else shorten(ranked[0][1], max_length)
+
+
+# Where a long lead may be cut: before a comma, semicolon, colon or dash that a space follows, or after
+# a Korean connective ending (했으며, 했지만, 하면서, 했는데).
+_CLAUSE_BREAK = re.compile(r"(?P<ending>(?<=[가-힣])(?:며|지만|면서|는데))(?=\s)|[,;:](?=\s)|\s[—–-](?=\s)")
+
+
+def cut_at_clause(text: str, max_length: int) -> str:
+    """``text`` cut after its last whole clause that fits, with an ellipsis; at a word (:func:`shorten`)
+    when no clause of at least a third of ``max_length`` fits, not after a word that needs the next
+    ("after…", "and then…"). Never inside a quotation or brackets."""
+    if len(text) <= max_length:
+        return text
+    best = ""
+    for match in _CLAUSE_BREAK.finditer(text, 0, max_length):
+        cut = text[: match.end("ending") if match.group("ending") else match.start()].rstrip()
+        if len(cut) + len(ELLIPSIS) > max_length:
+            break
+        if len(cut) >= max_length // 3 and _open_quotation(cut) is None and cut.count("(") == cut.count(")"):
+            best = cut
+    if best:
+        return best + ELLIPSIS
+    short = shorten(text, max_length)
+    if not short.endswith(ELLIPSIS):
+        return short  # a quotation closed after the ellipsis: left as it is
+    trimmed = _DANGLING_WORDS.sub("", short.removesuffix(ELLIPSIS))
+    return (trimmed if len(trimmed) >= max_length // 3 else short.removesuffix(ELLIPSIS)) + ELLIPSIS
+
+
+# Words that announce what follows them: a cut after one leaves it hanging.
+_DANGLING_WORDS = re.compile(
+    r"(?:\s+(?:and|or|but|then|after|before|while|when|as|than|that|which|who|the|a|an|of|to|in|on|at|by|for|from|with|"
+    r"its|his|her|their|y|o|e|que|el|la|los|las|de|del|en|und|oder|der|die|das|den|dem|von|zu|im|et|ou|le|les|du|des|au))+$"
+)
 
 
 def shorten(text: str, max_length: int) -> str:

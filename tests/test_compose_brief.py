@@ -217,3 +217,24 @@ def test_no_summary_or_key_point_of_real_wire_copy_opens_with_its_dateline():
     for sentence in [summary, *key_sentences]:
         assert "(Yonhap)" not in sentence, sentence
     assert any(sentence.startswith("North Korea's official newspaper blasted") for sentence in [summary, *key_sentences])
+
+
+def test_a_long_article_gets_key_points_within_the_copy_limit():
+    """The new-user trial's find: El País's 8,273 characters gave one fragment and no key points."""
+    page = PAGES / "fundus-es-ElPais_2024_10_15.html.gz"
+    article = extract_article(gzip.decompress(page.read_bytes()), "https://elpais.com/internacional/2024-10-15/bruselas.html")
+    text = article_paragraphs(article.body_html)
+    summary, keys = excerpt_and_key_sentences(text, 150, article.language)
+    assert summary.startswith("La presidenta de la Comisión Europea, Ursula von der Leyen")
+    summary, keys = fit_copy_limit(article.title, summary, keys, article.body_text)
+    assert len(keys) >= 2 and not any(leans_on_previous(sentence) for sentence in keys)
+    assert copied_chars(" ".join([article.title, summary, *keys]), article.body_text) <= copy_limit(article.body_text)
+
+
+def test_a_key_sentence_over_the_copy_limit_gives_way_to_a_shorter_one_after_it():
+    lead, long, short = "Lead words here about the event, told plainly.", "Long key sentence with many words in it. " * 4, "Short key point, said plainly."
+    text = " ".join([lead, long, short, "x" * 300])
+    assert copy_limit(text) < len(lead) + len(long) and len(lead) + len(short) < copy_limit(text)
+    summary, keys = fit_copy_limit("Title", lead, [long.strip(), short], text)
+    assert (summary, keys) == (lead, [short])
+    assert copied_chars(" ".join(["Title", summary, *keys]), text) <= copy_limit(text)

@@ -12,7 +12,18 @@ from conftest import FIXTURES, PAGES, manifest
 from newsbot import extract_article
 from newsbot.sanitize import sanitize_html
 from newsbot.compose.brief import excerpt_and_key_sentences
-from newsbot.summarize import article_paragraphs, candidate_sentences, shorten, split_sentences, summarize, unbalanced_quotation, words
+from newsbot.summarize import (
+    article_paragraphs,
+    candidate_sentences,
+    cut_at_clause,
+    leans_on_previous,
+    pick_sentences,
+    shorten,
+    split_sentences,
+    summarize,
+    unbalanced_quotation,
+    words,
+)
 from newsbot.text import plain_text
 
 HOSTILE = """
@@ -280,3 +291,66 @@ def test_a_real_japanese_summary_is_whole_sentences_joined_without_spaces():
     summary = summarize(article_paragraphs(article.body_html), 100, article.language)
     assert summary.endswith("。") and "…" not in summary and " " not in summary
     assert summary.startswith("気象庁は13日、")
+
+
+@pytest.mark.parametrize("entry", REAL, ids=lambda entry: entry["file"])
+def test_every_summary_of_a_real_page_starts_with_its_lead(entry):
+    """The new-user trial's find: leads over 150 characters were skipped, and summaries began with
+    "The institute said growth was spurred…" (AP) or "Algo que podría encajar…" (El País)."""
+    article = extract_article(gzip.decompress((PAGES / entry["file"]).read_bytes()), entry["url"])
+    text = article_paragraphs(article.body_html)
+    lead = candidate_sentences(text, article.language, 1)[0]
+    summary = summarize(text, 150, article.language)
+    assert len(summary) <= 150
+    assert summary.startswith(lead) or summary.endswith("…") and lead.startswith(summary.removesuffix("…"))
+
+
+@pytest.mark.parametrize("lead,cut", [
+    ("Mexico’s economy grew by 1.1% in the first quarter of 2023, bringing growth to an annualized rate of 3.8% "
+     "compared to the same period of 2022, Mexico’s National Statistics Institute said Friday.",
+     "Mexico’s economy grew by 1.1% in the first quarter of 2023, bringing growth to an annualized rate of 3.8% "
+     "compared to the same period of 2022…"),
+    ("The death toll from a fire that left two residential buildings charred ruins in the Spanish city of Valencia rose "
+     "to 10 on Saturday after authorities announced they had located the remains.",
+     "The death toll from a fire that left two residential buildings charred ruins in the Spanish city of Valencia rose "
+     "to 10 on Saturday…"),
+    ("장동혁 국민의힘 대표가 당권을 위협하던 한동훈 전 대표를 제명했지만 어깨는 한층 무거워졌고 '윤 어게인' 세력과의 단절을 통한 외연 확장이 "
+     "절실하지만 강성 지지층 목소리가 한층 거세질 수밖에 없어 이들과의 관계 재설정부터 난제라는 평가가 당 안팎에서 나온다고 여러 관계자들이 전했다.",
+     "장동혁 국민의힘 대표가 당권을 위협하던 한동훈 전 대표를 제명했지만 어깨는 한층 무거워졌고 '윤 어게인' 세력과의 단절을 통한 외연 확장이 "
+     "절실하지만…"),
+])
+def test_a_long_lead_is_cut_after_a_clause_not_a_word_that_needs_the_next(lead, cut):
+    assert cut_at_clause(lead, 150) == cut
+    assert summarize(lead + "\nA second sentence that is short enough to fit.", 150) == cut
+
+
+@pytest.mark.parametrize("sentence", [
+    "The institute said growth was spurred by an expansion in industry.", "The proposals include suspending Spain.",
+    "Algo que podría encajar en la reforma.", "Esas fórmulas incluyen el modelo de campos.", "Il a ajouté que rien n'avait changé.",
+    "La défiance est telle, selon elle, qu’elle joue en faveur de l’extrême droite.", '"We will win," he said.',
+    "Wearing the glittering Imperial Crown, he read out the speech.", "All said they were in shock at the time.",
+    "Das sei ein Fehler gewesen.", "Ce n’est pas la première fois.", "이러한 조치는 처음이다.",
+])
+def test_sentences_that_lean_on_one_before_by_subject_pronoun_or_relative(sentence):
+    assert leans_on_previous(sentence)
+
+
+@pytest.mark.parametrize("sentence", [
+    "The Metropolitan Police said two people were arrested.", "The death toll rose to 10 on Saturday.",
+    "After the vote, the party left the chamber.", "Il tutto a poche ore dal derby.", "La presidenta de la Comisión dijo que no.",
+])
+def test_sentences_that_name_their_subject_stand_alone(sentence):
+    assert not leans_on_previous(sentence)
+
+
+def test_a_korean_family_name_and_title_follows_the_full_name_or_is_left_out():
+    ranked = [(0, "정부가 올해 성장률 전망치를 낮춘 수정 전망을 오늘 발표했다."), (1, "이 후보는 경남 하동의 화개장터에서 청년들과 간담회를 열었다."),
+              (2, "이재명 더불어민주당 대선 후보는 15일 호남을 찾았다.")]
+    assert pick_sentences(ranked, 500) == [0, 2]
+    assert pick_sentences([(2, ranked[2][1]), (3, ranked[1][1])], 500) == [2, 3]
+
+
+def test_wire_boilerplate_is_no_summary_or_key_sentence():
+    ranked = [(0, "Nepal disputed whether a plane had been hit by a bird strike."),
+              (1, "Flydubai did not immediately respond to a request for comment.")]
+    assert pick_sentences(ranked, 500) == [0]

@@ -13,7 +13,17 @@ import html
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from newsbot.summarize import join_sentences, pick_sentences, ranked_sentences, shorten, split_sentences, summarize
+from newsbot.summarize import (
+    join_sentences,
+    leans_on_previous,
+    pick_sentences,
+    pick_summary,
+    ranked_sentences,
+    shorten,
+    split_sentences,
+    summarize,
+    words,
+)
 from newsbot.text import digest, plain_text
 
 if TYPE_CHECKING:  # itemadapter imports Scrapy: not in the workers
@@ -26,6 +36,12 @@ MAX_COPY_CHARS = 600
 MAX_KEY_SENTENCES = 5
 KEY_SENTENCE_MAX_CHARS = 300
 """A longer sentence makes a poor list item; it is passed over."""
+KEY_SENTENCE_SHARE = 3
+"""A key sentence is at most a third of what the copy limit leaves after the summary ..."""
+KEY_SENTENCE_FLOOR_CHARS = 100
+"""... or this many characters, when that is more."""
+KEY_SENTENCE_MIN_WORDS = 5
+"""A shorter sentence ("Ahora está abierta a explorarlo.") says little on its own; so does a question."""
 
 
 def _normalized(text: str) -> str:
@@ -101,36 +117,56 @@ def excerpt_and_key_sentences(text: str, max_length: int, language: str = "") ->
     article: at most one for every three candidate sentences left after the summary.
     """
     ranked = ranked_sentences(text, language)
-    summary_positions = pick_sentences(ranked, max_length)
+    summary_positions, summary = pick_summary(ranked, max_length)
     if not summary_positions:
         return summarize(text, max_length, language), []
     sentences = dict(ranked)
-    summary = join_sentences([sentences[index] for index in summary_positions])
     room = min(MAX_KEY_SENTENCES, (len(ranked) - len(summary_positions)) // 3)
-    candidates = [(index, sentence) for index, sentence in ranked if len(sentence) <= KEY_SENTENCE_MAX_CHARS]
-    key_positions = pick_sentences(candidates, MAX_COPY_CHARS, limit=room, taken=frozenset(summary_positions)) if room else []
+    budget = copy_limit(text) - len(summary)
+    # Sentences that leave room for others: five 150-character sentences are over the 600 limit.
+    longest = min(KEY_SENTENCE_MAX_CHARS, max(budget // KEY_SENTENCE_SHARE, KEY_SENTENCE_FLOOR_CHARS))
+    key_positions = pick_sentences(
+        ranked, budget, limit=room, taken=frozenset(summary_positions),
+        eligible=lambda sentence: len(sentence) <= longest and _fit_for_list(sentence, language),
+    ) if room else []
     return summary, [sentences[index] for index in key_positions]
+
+
+def _fit_for_list(sentence: str, language: str) -> bool:
+    """Can ``sentence`` be a key point: a statement of a list item's length?"""
+    return (
+        len(sentence) <= KEY_SENTENCE_MAX_CHARS
+        and len(words(sentence, language)) >= KEY_SENTENCE_MIN_WORDS
+        and not sentence.rstrip("\"'”’»)").endswith(("?", "？"))
+    )
 
 
 def fit_copy_limit(title: str, summary: str, key_sentences: list[str], text: str) -> tuple[str, list[str]]:
     """``summary`` and ``key_sentences`` cut until the post copies no more than :func:`copy_limit` allows.
 
-    Key sentences go first, from the last; then the summary loses its last sentences, then words.
+    A key sentence that would go over is left out (a shorter one after it may still fit, unless it
+    leans on the sentence before); when title and summary alone go over, every key sentence is, and
+    the summary loses its last sentences, then words.
     """
     limit = copy_limit(text)
-    keys = list(key_sentences)
     article = ArticleRuns(text)
+    # One pass counts every prefix: whether all fits (most briefs), or title and summary alone.
+    by_prefix = article.copied_prefixes(" ".join([title, summary, *key_sentences]))
+    if _at_prefix(by_prefix, " ".join([title, summary, *key_sentences])) <= limit:
+        return summary, list(key_sentences)
+    if _at_prefix(by_prefix, " ".join([title, summary])) <= limit:
+        keys: list[str] = []
+        left_out = False
+        for sentence in key_sentences:
+            if not (left_out and leans_on_previous(sentence)) and article.copied(" ".join([title, summary, *keys, sentence])) <= limit:
+                keys.append(sentence)
+            else:
+                left_out = True
+        return summary, keys
 
     def copied() -> int:
-        return article.copied(" ".join([title, summary, *keys]))
+        return article.copied(" ".join([title, summary]))
 
-    # Dropping key sentences from the end leaves a prefix of the post: one pass counts them all,
-    # and tells whether the summary needs cutting at all (it rarely does).
-    by_prefix = article.copied_prefixes(" ".join([title, summary, *keys]))
-    while keys and _at_prefix(by_prefix, " ".join([title, summary, *keys])) > limit:
-        keys.pop()
-    if _at_prefix(by_prefix, " ".join([title, summary, *keys])) <= limit:
-        return summary, keys
     while summary and copied() > limit:
         sentences = split_sentences(summary)  # whole sentences, quotations and their closing marks kept
         if len(sentences) > 1:
@@ -138,7 +174,7 @@ def fit_copy_limit(title: str, summary: str, key_sentences: list[str], text: str
         else:
             # A run of COPY_RUN characters is copying; below that a cut summary copies nothing.
             summary = shorten(summary, max(len(summary) - COPY_RUN, 0)) if len(summary) > COPY_RUN else ""
-    return summary, keys
+    return summary, []
 
 
 def _at_prefix(by_prefix: list[int], prefix: str) -> int:
