@@ -9,8 +9,12 @@ VENV ?= .venv
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV) || { echo "make: cannot create $(VENV); on Debian/Ubuntu: apt-get install python3-venv" >&2; rm -rf $(VENV); exit 2; }
 
+# An editable install leaves newsbot's own modules uncompiled, and where PYTHONDONTWRITEBYTECODE is set
+# nothing caches them: every crawl would compile them again at start-up (up to 0.06 s of CPU). Compiled
+# here once, as a non-editable pip install does.
 install: $(VENV)/bin/python
 	$(VENV)/bin/pip install -q -e '.[test]'
+	$(VENV)/bin/python -m compileall -q newsbot
 
 demo: install
 	$(VENV)/bin/newsbot demo
