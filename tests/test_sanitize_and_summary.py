@@ -354,3 +354,20 @@ def test_wire_boilerplate_is_no_summary_or_key_sentence():
     ranked = [(0, "Nepal disputed whether a plane had been hit by a bird strike."),
               (1, "Flydubai did not immediately respond to a request for comment.")]
     assert pick_sentences(ranked, 500) == [0]
+
+
+def test_a_summary_adds_only_sentences_near_the_lead():
+    lead = "The river burst its banks on Monday and flooded the old town of the city."
+    middle = [f"Paragraph {number} tells at length what the rescuers did that day, street by street, house by house." for number in range(4)]
+    text = "\n".join([lead, *middle, "Then the rain stopped for good."])
+    assert summarize(text, 150) == lead
+
+
+@pytest.mark.parametrize("paragraph,lead", [
+    ("FLUSHING MEADOWS — Jodie Burrage rounded off a remarkable clean sweep.", "Jodie Burrage rounded off a remarkable clean sweep."),
+    ("BEIRUT/THE HAGUE, March 7 (Reuters) - An Israeli tank crew killed a reporter.", "An Israeli tank crew killed a reporter."),
+    ("LINDI: Aisha Mohamed is still busy with her business at the bus stand.", "Aisha Mohamed is still busy with her business at the bus stand."),
+    ("Neuss · Was kann Künstliche Intelligenz im Klassenzimmer leisten?", "Was kann Künstliche Intelligenz im Klassenzimmer leisten?"),
+])
+def test_a_dateline_without_the_agency_is_no_part_of_the_lead(paragraph, lead):
+    assert candidate_sentences(article_paragraphs(f"<p>{paragraph}</p>"), "", 1) == [lead]
