@@ -467,6 +467,8 @@ def cut_at_clause(text: str, max_length: int) -> str:
 # Words that announce what follows them: a cut after one leaves it hanging.
 _DANGLING_WORDS = re.compile(
     r"(?:\s+(?:and|or|but|then|after|before|while|when|as|than|that|which|who|the|a|an|of|to|in|on|at|by|for|from|with|"
+    r"without|about|into|over|under|against|between|through|during|toward|towards|via|if|because|whether|until|not|"
+    r"is|was|are|were|has|have|had|will|would|"
     r"its|his|her|their|y|o|e|que|el|la|los|las|de|del|en|und|oder|der|die|das|den|dem|von|zu|im|et|ou|le|les|du|des|au))+$"
 )
 

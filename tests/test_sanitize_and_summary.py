@@ -314,6 +314,10 @@ def test_every_summary_of_a_real_page_starts_with_its_lead(entry):
      "to 10 on Saturday after authorities announced they had located the remains.",
      "The death toll from a fire that left two residential buildings charred ruins in the Spanish city of Valencia rose "
      "to 10 on Saturday…"),
+    ("Jodie Burrage rounded off a remarkable clean sweep as all six British players advanced to the second round of the "
+     "US Open on Tuesday without dropping a set.",
+     "Jodie Burrage rounded off a remarkable clean sweep as all six British players advanced to the second round of the "
+     "US Open on Tuesday…"),
     ("장동혁 국민의힘 대표가 당권을 위협하던 한동훈 전 대표를 제명했지만 어깨는 한층 무거워졌고 '윤 어게인' 세력과의 단절을 통한 외연 확장이 "
      "절실하지만 강성 지지층 목소리가 한층 거세질 수밖에 없어 이들과의 관계 재설정부터 난제라는 평가가 당 안팎에서 나온다고 여러 관계자들이 전했다.",
      "장동혁 국민의힘 대표가 당권을 위협하던 한동훈 전 대표를 제명했지만 어깨는 한층 무거워졌고 '윤 어게인' 세력과의 단절을 통한 외연 확장이 "

@@ -37,7 +37,8 @@ MAX_KEY_SENTENCES = 5
 KEY_SENTENCE_MAX_CHARS = 300
 """A longer sentence makes a poor list item; it is passed over."""
 KEY_SENTENCE_SHARE = 3
-"""A key sentence is at most a third of what the copy limit leaves after the summary ..."""
+"""A key sentence is at most a third of what the copy limit leaves after the summary (half, when the
+article has room for two; all of it, for one) ..."""
 KEY_SENTENCE_FLOOR_CHARS = 100
 """... or this many characters, when that is more."""
 KEY_SENTENCE_MIN_WORDS = 5
@@ -124,7 +125,7 @@ def excerpt_and_key_sentences(text: str, max_length: int, language: str = "") ->
     room = min(MAX_KEY_SENTENCES, (len(ranked) - len(summary_positions)) // 3)
     budget = copy_limit(text) - len(summary)
     # Sentences that leave room for others: five 150-character sentences are over the 600 limit.
-    longest = min(KEY_SENTENCE_MAX_CHARS, max(budget // KEY_SENTENCE_SHARE, KEY_SENTENCE_FLOOR_CHARS))
+    longest = min(KEY_SENTENCE_MAX_CHARS, max(budget // max(min(room, KEY_SENTENCE_SHARE), 1), KEY_SENTENCE_FLOOR_CHARS))
     key_positions = pick_sentences(
         ranked, budget, limit=room, taken=frozenset(summary_positions),
         eligible=lambda sentence: len(sentence) <= longest and _fit_for_list(sentence, language),
