@@ -290,7 +290,7 @@ _LEANS_ON_PREVIOUS = re.compile(
     r"statement|incident|attack|deal|agreement|step|findings|latest)|"
     r"Then|Later|Afterward|Afterwards|(?:\w+ )?(?:[Hh]ours|[Dd]ays|[Ww]eeks|[Mm]onths|[Yy]ears) later|"
     r"Dies|Er|Sie|Es|Ihr|Ihre|Ihren|Ihrem|Sein|Seine|Seinen|Seinem|Deren|Dessen|Beide|Damit|Dabei|Dafür|Darauf|Darüber|"
-    r"Dazu|Davon|Dagegen|Dennoch|Deshalb|Daher|Demnach|Somit|Zuvor|Doch|Aber|Allerdings|Zudem|Außerdem|Auch|"
+    r"Dazu|Davon|Dagegen|Dennoch|Deshalb|Daher|Demnach|Somit|Zuvor|Und|Doch|Aber|Allerdings|Zudem|Außerdem|Auch|"
     r"(?:Das|Diese|Dieser|Dieses) (?:ist|sind|sei|seien|war|waren|wäre|hat|haben|habe|hatte|wird|würde|soll)|"
     r"Trotzdem|Jedoch|Danach|Dann|Später|(?:\w+ )?(?:Stunden|Tage|Wochen|Monate|Jahre) (?:später|danach)|"
     r"Il (?:a|avait|est|était|sera|serait|fait|dit|ajoute|estime|explique|affirme|y|n[’']|s[’'])|"
@@ -335,14 +335,25 @@ def leans_on_previous(sentence: str) -> bool:
     )
 
 
-def _named_before(sentence: str, earlier: Iterable[str]) -> bool:
-    """Is the person ``sentence`` calls by family name and title ("이 후보는") named in full in ``earlier``?"""
+# A sentence opening with a bare capitalized word before a lower-case one ("Murray was back", "Niroula
+# said", "Merkel sagte"): a family name when the article gave it after a first name before ("Andy Murray").
+_BARE_NAME = re.compile(r"^([A-ZÀ-ÖØ-Þ][\w’'-]+) (?=[a-zß-öø-ÿ])")
+
+
+def _named_before(sentence: str, shown: list[str], before: Iterable[str]) -> bool:
+    """Is the person ``sentence`` calls by family name ("이 후보는", "Murray was") named in what is
+    ``shown`` with it? True when it calls no one so; ``before`` is the article's text up to it."""
     match = _KOREAN_SURNAME_TITLE.match(sentence)
+    if match is not None:
+        surname, title = match.groups()
+        named = re.compile(f"{surname}[가-힣]{{1,2}}\\b.{{0,30}}{title}")
+        return any(named.search(text) for text in shown)
+    match = _BARE_NAME.match(sentence)
     if match is None:
         return True
-    surname, title = match.groups()
-    named = re.compile(f"{surname}[가-힣]{{1,2}}\\b.{{0,30}}{title}")
-    return any(named.search(text) for text in earlier)
+    name = match.group(1)
+    in_full = re.compile(f"\\b[A-ZÀ-ÖØ-Þ][\\w’'-]+ {re.escape(name)}\\b")
+    return not any(in_full.search(text) for text in before) or any(name in text for text in shown)
 
 
 # Wire boilerplate that says nothing on its own: "did not immediately respond to a request for comment".
@@ -377,8 +388,9 @@ def pick_sentences(
     of those ``eligible`` accepts when given.
 
     Every one stands on its own: a sentence that leans on the one before is taken only when that one
-    is taken too (or in ``taken``), one that calls a person by family name and title only after one
-    that names them; the article's first sentence leans only on the headline, which the post shows.
+    is taken too (or in ``taken``), one that calls a person by family name ("이 후보는", "Murray
+    said") only with one that names them; the article's first sentence leans only on the headline,
+    which the post shows.
     Boilerplate ("did not respond to a request for comment") is passed over.
     """
     sentences = dict(ranked)
@@ -393,7 +405,8 @@ def pick_sentences(
             continue
         if index and leans_on_previous(sentence) and index - 1 not in chosen and index - 1 not in taken:
             continue
-        if index and not _named_before(sentence, (sentences[i] for i in (*chosen, *taken) if i < index)):
+        shown = [sentences[i] for i in (*chosen, *taken) if i < index and i in sentences]
+        if index and not _named_before(sentence, shown, (sentences[i] for i in sentences if i < index)):
             continue
         added = len(sentence) + 1
         if length + added <= max_length:

@@ -375,3 +375,12 @@ def test_a_summary_adds_only_sentences_near_the_lead():
 ])
 def test_a_dateline_without_the_agency_is_no_part_of_the_lead(paragraph, lead):
     assert candidate_sentences(article_paragraphs(f"<p>{paragraph}</p>"), "", 1) == [lead]
+
+
+def test_a_person_called_by_family_name_alone_comes_with_the_sentence_that_names_them():
+    """iNews: "Murray was back in full irritant mode" as a key point, Andy Murray named only in a sentence left out."""
+    ranked = [(2, "Murray was back in full irritant mode."), (1, "The crowd cheered loudly for a long time."),
+              (0, "Andy Murray won a match in New York on Tuesday night.")]
+    assert pick_sentences(ranked, 45) == [1]
+    assert pick_sentences(ranked[::-1], 500) == [0, 1, 2]  # named first: then by family name
+    assert pick_sentences(ranked, 45, taken=frozenset({0})) == [2]
