@@ -159,7 +159,11 @@ def fit_copy_limit(title: str, summary: str, key_sentences: list[str], text: str
         keys: list[str] = []
         left_out = False
         for sentence in key_sentences:
-            if not (left_out and leans_on_previous(sentence)) and article.copied(" ".join([title, summary, *keys, sentence])) <= limit:
+            if left_out and leans_on_previous(sentence):
+                continue
+            post = " ".join([title, summary, *keys, sentence])
+            # Until a sentence is left out, the post is a prefix of the one measured above.
+            if (article.copied(post) if left_out else _at_prefix(by_prefix, post)) <= limit:
                 keys.append(sentence)
             else:
                 left_out = True
