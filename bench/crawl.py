@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 import trafilatura
+from shared_data import DEFAULT, data_folder
 
 from newsbot.devserver import LocalServer, LocalSite, SavedPage
 
@@ -137,7 +138,7 @@ def floor(pages: list[tuple[str, bytes]]) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--data", type=data_folder, default=str(DEFAULT))
     parser.add_argument("-n", type=int, default=400)
     parser.add_argument("--repeat", type=int, default=1, help="crawl/floor pairs to run; the median pair is shown")
     options = parser.parse_args()

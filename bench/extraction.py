@@ -23,6 +23,7 @@ from collections import Counter
 
 import dateparser
 import trafilatura
+from shared_data import DEFAULT, data_folder
 
 from newsbot import extract_article
 
@@ -229,7 +230,7 @@ def run_trafilatura_eval(data: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data"))
+    parser.add_argument("--data", type=data_folder, default=str(DEFAULT))
     options = parser.parse_args()
     run_zyte(options.data)
     run_fundus(options.data)

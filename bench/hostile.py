@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from hostile_network import SECRET, hostile_network_crawl  # noqa: E402
+from shared_data import DEFAULT, data_folder
 
 from newsbot.devserver import SavedPage  # noqa: E402
 
@@ -40,7 +41,7 @@ def held_out_pages(data: Path, count: int) -> dict[str, SavedPage]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--data", type=data_folder, default=str(DEFAULT))
     parser.add_argument("-n", type=int, default=16)
     options = parser.parse_args()
     pages = held_out_pages(options.data, options.n)

@@ -29,6 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from lxml import etree, html
+from shared_data import DEFAULT, data_folder
 
 from newsbot import summarize
 from newsbot.extract import korean
@@ -46,7 +47,9 @@ Splitter = Callable[[str], list[str]]
 def news_pages(data: Path) -> list[tuple[str, str, str]]:
     """(name, article text, the page's own description) of every Korean news page: the test fixtures
     and the Daum page."""
-    from newsbot import extract_article  # here: the measuring processes need only the summarizer
+    from newsbot import (
+        extract_article,  # here: the measuring processes need only the summarizer
+    )
     entries = [(entry["file"], entry["url"]) for entry in json.loads((PAGES / "manifest.json").read_text("utf-8"))]
     sources = [(PAGES / name, url) for name, url in entries]
     sources.append((data / "korean-portal" / "daum-news-1.html.gz", DAUM_URL))
@@ -222,7 +225,7 @@ def measure(texts_file: Path, way: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--data", type=data_folder, default=str(DEFAULT))
     parser.add_argument("--show", action="store_true", help="print every paragraph where a splitter disagrees")
     parser.add_argument("--measure", choices=("kiwipiepy", "newsbot"), help=argparse.SUPPRESS)
     parser.add_argument("--texts", type=Path, help=argparse.SUPPRESS)

@@ -35,6 +35,8 @@ import tracemalloc
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta, timezone
 
+from shared_data import DEFAULT, data_folder
+
 from newsbot.stories import Grouper, GrouperConfig, group
 
 _WORD = re.compile(r"\w+")
@@ -261,7 +263,7 @@ def open_story_memory(rows: list[dict]) -> tuple[int, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data"))
+    parser.add_argument("--data", type=data_folder, default=str(DEFAULT))
     options = parser.parse_args()
     rows = load(options.data)
     subsets: dict[str, list[int]] = defaultdict(list)
