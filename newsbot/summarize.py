@@ -335,25 +335,47 @@ def leans_on_previous(sentence: str) -> bool:
     )
 
 
-# A sentence opening with a bare capitalized word before a lower-case one ("Murray was back", "Niroula
-# said", "Merkel sagte"): a family name when the article gave it after a first name before ("Andy Murray").
-_BARE_NAME = re.compile(r"^([A-ZÀ-ÖØ-Þ][\w’'-]+) (?=[a-zß-öø-ÿ])")
+# A capitalized word not after another capitalized word ("Murray was back", "added Baker,", "killed
+# Abdallah, 37"): a family name alone when the article gave it after a first name before ("Andy Murray").
+_NAME_WORD = re.compile(r"^[\"'“‘«(]?([A-ZÀ-ÖØ-Þ][\w’'-]+)([^\w\s]*)$")
+
+
+def _bare_names(sentence: str) -> Iterator[str]:
+    """Capitalized words of ``sentence`` with no capitalized word of the same phrase right before; the
+    first word only when a lower-case word follows (a sentence opens with a capital anyway)."""
+    words = sentence.split()
+    joined_to_previous = False  # the word before is capitalized, with no punctuation between
+    for position, word in enumerate(words):
+        match = _NAME_WORD.match(word)
+        if match is None:
+            joined_to_previous = False
+            continue
+        if position == 0:
+            if len(words) > 1 and words[1][:1].islower():
+                yield match.group(1)
+        elif not joined_to_previous:
+            yield match.group(1)
+        joined_to_previous = not match.group(2)
 
 
 def _named_before(sentence: str, shown: list[str], before: Iterable[str]) -> bool:
-    """Is the person ``sentence`` calls by family name ("이 후보는", "Murray was") named in what is
-    ``shown`` with it? True when it calls no one so; ``before`` is the article's text up to it."""
+    """Is every person ``sentence`` calls by family name alone ("이 후보는", "Murray was", "added
+    Baker") named in what is ``shown`` with it? True when it calls no one so; ``before`` is the
+    article's text up to it."""
     match = _KOREAN_SURNAME_TITLE.match(sentence)
     if match is not None:
         surname, title = match.groups()
         named = re.compile(f"{surname}[가-힣]{{1,2}}\\b.{{0,30}}{title}")
         return any(named.search(text) for text in shown)
-    match = _BARE_NAME.match(sentence)
-    if match is None:
+    names = set(_bare_names(sentence))
+    if not names:
         return True
-    name = match.group(1)
-    in_full = re.compile(f"\\b[A-ZÀ-ÖØ-Þ][\\w’'-]+ {re.escape(name)}\\b")
-    return not any(in_full.search(text) for text in before) or any(name in text for text in shown)
+    earlier = " ".join(before)
+    for name in names:
+        in_full = re.compile(f"\\b[A-ZÀ-ÖØ-Þ][\\w’'-]+ {re.escape(name)}\\b")
+        if in_full.search(earlier) and not any(name in text for text in shown):
+            return False
+    return True
 
 
 # Wire boilerplate that says nothing on its own: "did not immediately respond to a request for comment".

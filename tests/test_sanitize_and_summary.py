@@ -384,3 +384,16 @@ def test_a_person_called_by_family_name_alone_comes_with_the_sentence_that_names
     assert pick_sentences(ranked, 45) == [1]
     assert pick_sentences(ranked[::-1], 500) == [0, 1, 2]  # named first: then by family name
     assert pick_sentences(ranked, 45, taken=frozenset({0})) == [2]
+
+
+@pytest.mark.parametrize(
+    ("page", "alone"),
+    [("fundus-us-CNBC_2023_04_28.html.gz", "added Baker"), ("fundus-us-Reuters_2024_03_07.html.gz", "killed Abdallah")],
+)
+def test_a_key_point_names_no_one_by_family_name_whom_the_brief_never_names_in_full(page, alone):
+    """CNBC gave '"The sexy sells," added Baker' and Reuters 'The first shell killed Abdallah, 37' as key
+    points: Lee Baker and Issam Abdallah were named in full only in sentences the brief leaves out."""
+    entry = next(entry for entry in manifest() if entry["file"] == page)
+    article = extract_article(gzip.decompress((PAGES / page).read_bytes()), entry["url"])
+    summary, keys = excerpt_and_key_sentences(article_paragraphs(article.body_html), 150, article.language)
+    assert keys and not any(alone in key for key in keys)
