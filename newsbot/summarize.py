@@ -358,24 +358,44 @@ def _bare_names(sentence: str) -> Iterator[str]:
         joined_to_previous = not match.group(2)
 
 
-def _named_before(sentence: str, shown: list[str], before: Iterable[str]) -> bool:
-    """Is every person ``sentence`` calls by family name alone ("이 후보는", "Murray was", "added
-    Baker") named in what is ``shown`` with it? True when it calls no one so; ``before`` is the
-    article's text up to it."""
+# A capitalized word right after another, each place one starts ("Andy Murray", "O'Brien Smith").
+_AFTER_CAPITALIZED = re.compile(r"(?=\b[A-ZÀ-ÖØ-Þ][\w’'-]+ ([A-ZÀ-ÖØ-Þ][\w’'-]+))")
+
+
+def _named_in_full(sentences: dict[int, str]) -> dict[str, int]:
+    """Each word written after a capitalized word ("Murray" of "Andy Murray"), and its prefixes that end
+    at a word boundary ("Baker" of "Lee Baker's"), with the first of ``sentences`` that writes it so.
+    Made once per pick: looking each family name up in all the text before it cost 2.6 ms an article."""
+    first: dict[str, int] = {}
+    for index in sorted(sentences, reverse=True):  # the earliest is written last and stays
+        sentence = sentences[index]
+        for match in _AFTER_CAPITALIZED.finditer(sentence):
+            word, end = match.group(1), match.end(1)
+            for cut in range(2, len(word) + 1):
+                following = word[cut] if cut < len(word) else sentence[end : end + 1]
+                if _is_word_char(word[cut - 1]) != _is_word_char(following):
+                    first[word[:cut]] = index
+    return first
+
+
+def _is_word_char(char: str) -> bool:
+    """Whether ``char`` is one ``\\w`` matches (empty: the end of the text, which is not)."""
+    return char.isalnum() or char == "_"
+
+
+def _named_before(sentence: str, index: int, named_in_full: dict[str, int], shown: Callable[[], list[str]]) -> bool:
+    """Is every person ``sentence`` (at ``index``) calls by family name alone ("이 후보는", "Murray was",
+    "added Baker") named in what is ``shown`` with it? True when it calls no one so, or the article named
+    them in full only later (``named_in_full``: :func:`_named_in_full`)."""
     match = _KOREAN_SURNAME_TITLE.match(sentence)
     if match is not None:
         surname, title = match.groups()
         named = re.compile(f"{surname}[가-힣]{{1,2}}\\b.{{0,30}}{title}")
-        return any(named.search(text) for text in shown)
-    names = set(_bare_names(sentence))
-    if not names:
-        return True
-    earlier = " ".join(before)
-    for name in names:
-        in_full = re.compile(f"\\b[A-ZÀ-ÖØ-Þ][\\w’'-]+ {re.escape(name)}\\b")
-        if in_full.search(earlier) and not any(name in text for text in shown):
-            return False
-    return True
+        return any(named.search(text) for text in shown())
+    return all(
+        named_in_full.get(name, index) >= index or any(name in text for text in shown())
+        for name in set(_bare_names(sentence))
+    )
 
 
 # Wire boilerplate that says nothing on its own: "did not immediately respond to a request for comment".
@@ -416,6 +436,7 @@ def pick_sentences(
     Boilerplate ("did not respond to a request for comment") is passed over.
     """
     sentences = dict(ranked)
+    named_in_full = _named_in_full(sentences)
     chosen: list[int] = []
     length = -1
     for index, sentence in ranked:
@@ -427,8 +448,10 @@ def pick_sentences(
             continue
         if index and leans_on_previous(sentence) and index - 1 not in chosen and index - 1 not in taken:
             continue
-        shown = [sentences[i] for i in (*chosen, *taken) if i < index and i in sentences]
-        if index and not _named_before(sentence, shown, (sentences[i] for i in sentences if i < index)):
+        def shown(index: int = index) -> list[str]:
+            return [sentences[i] for i in (*chosen, *taken) if i < index and i in sentences]
+
+        if index and not _named_before(sentence, index, named_in_full, shown):
             continue
         added = len(sentence) + 1
         if length + added <= max_length:
