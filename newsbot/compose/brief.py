@@ -128,18 +128,15 @@ def excerpt_and_key_sentences(text: str, max_length: int, language: str = "") ->
     longest = min(KEY_SENTENCE_MAX_CHARS, max(budget // max(min(room, KEY_SENTENCE_SHARE), 1), KEY_SENTENCE_FLOOR_CHARS))
     key_positions = pick_sentences(
         ranked, budget, limit=room, taken=frozenset(summary_positions),
-        eligible=lambda sentence: len(sentence) <= longest and _fit_for_list(sentence, language),
+        eligible=lambda sentence: len(sentence) <= longest and _statement(sentence, language),
     ) if room else []
     return summary, [sentences[index] for index in key_positions]
 
 
-def _fit_for_list(sentence: str, language: str) -> bool:
-    """Can ``sentence`` be a key point: a statement of a list item's length?"""
-    return (
-        len(sentence) <= KEY_SENTENCE_MAX_CHARS
-        and len(words(sentence, language)) >= KEY_SENTENCE_MIN_WORDS
-        and not sentence.rstrip("\"'”’»)").endswith(("?", "？"))
-    )
+def _statement(sentence: str, language: str) -> bool:
+    """Is ``sentence`` a statement a key point can be: enough words to say something, not a question?
+    (Its length is checked against the room the brief has, never above ``KEY_SENTENCE_MAX_CHARS``.)"""
+    return len(words(sentence, language)) >= KEY_SENTENCE_MIN_WORDS and not sentence.rstrip("\"'”’»)").endswith(("?", "？"))
 
 
 def fit_copy_limit(title: str, summary: str, key_sentences: list[str], text: str) -> tuple[str, list[str]]:
@@ -152,8 +149,9 @@ def fit_copy_limit(title: str, summary: str, key_sentences: list[str], text: str
     limit = copy_limit(text)
     article = ArticleRuns(text)
     # One pass counts every prefix: whether all fits (most briefs), or title and summary alone.
-    by_prefix = article.copied_prefixes(" ".join([title, summary, *key_sentences]))
-    if _at_prefix(by_prefix, " ".join([title, summary, *key_sentences])) <= limit:
+    whole = " ".join([title, summary, *key_sentences])
+    by_prefix = article.copied_prefixes(whole)
+    if _at_prefix(by_prefix, whole) <= limit:
         return summary, list(key_sentences)
     if _at_prefix(by_prefix, " ".join([title, summary])) <= limit:
         keys: list[str] = []
