@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import ParseResult, SplitResult, urljoin, urlsplit
 from urllib.request import getproxies
 
 from scrapy import Request, Spider
@@ -25,6 +25,11 @@ logger = logging.getLogger(__name__)
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _port(url: SplitResult | ParseResult) -> int:
+    """The port ``url`` connects to: the one it names, else its scheme's."""
+    return url.port or _DEFAULT_PORTS.get(url.scheme, 80)
 
 
 class RequestRefused(IgnoreRequest):
@@ -95,7 +100,7 @@ class PublicAddressMiddleware:
         """A feed host (:func:`host_key`) -> the ports it is trusted on."""
         for url in feeds:
             parts = urlsplit(url)
-            port = parts.port or _DEFAULT_PORTS.get(parts.scheme, 80)
+            port = _port(parts)
             ports = self.feed_ports.setdefault(host_key(parts.hostname or ""), set())
             ports.update(_DEFAULT_PORTS.values() if port in _DEFAULT_PORTS.values() else (port,))
         self.trusted = [urlsplit(url).hostname or "" for url in feeds] + operators
@@ -136,7 +141,7 @@ class PublicAddressMiddleware:
         if url.scheme not in ("http", "https"):
             self.refuse(request, "refused_scheme", url.scheme + ":", f"the {url.scheme}: scheme is not fetched")
         host = url.hostname or ""
-        reason = self._other_port_of_feed_host(host, url.port or _DEFAULT_PORTS.get(url.scheme, 80))
+        reason = self._other_port_of_feed_host(host, _port(url))
         if reason:
             self.refuse(request, "refused_address", host, reason)
         try:
