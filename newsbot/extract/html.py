@@ -10,6 +10,8 @@ from charset_normalizer import from_bytes
 from lxml import etree
 from w3lib.encoding import html_to_unicode, resolve_encoding
 
+from newsbot.fragments import html_parser
+
 logger = logging.getLogger(__name__)
 
 # What libxml2 stops reading at: C0 controls but tab and line ends, and the two noncharacters.
@@ -17,7 +19,7 @@ _CONTROL_CHARACTER_LIST = "".join(map(chr, [*range(0x00, 0x09), 0x0B, 0x0C, *ran
 _CONTROL_CHARACTERS = re.compile(f"[{re.escape(_CONTROL_CHARACTER_LIST)}]")
 # huge_tree stays off: libxml2 then stops reading a page nested deeper than 255 elements
 # (a nesting bomb costs nothing) instead of building the whole tree.
-_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
+_PARSER = html_parser(remove_comments=True, remove_pis=True, collect_ids=False)
 
 
 def decode_html(body: bytes | str, content_type: str | None = None) -> str:
