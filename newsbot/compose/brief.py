@@ -85,7 +85,7 @@ class ArticleRuns:
         first: dict[str, int] = {}  # each run of the post -> where the post first has it
         for start in range(len(post) - run + 1):
             first.setdefault(post[start : start + run], start)
-        shared = [at for at in range(self.length - run + 1) if article[at : at + run] in first]
+        shared = [at for at in self._near_shared_blocks(post) if article[at : at + run] in first]
         found: defaultdict[int, list[int]] = defaultdict(list)  # post position -> where the article has its run
         for at in shared:
             found[first[article[at : at + run]]].append(at)
@@ -99,6 +99,23 @@ class ArticleRuns:
                 covered[at : at + run] = full
             counts.append(total)
         return counts
+
+    def _near_shared_blocks(self, post: str) -> list[int]:
+        """Where in the article a run the post shares can start, in order: around the article's
+        blocks of half a run that start at a multiple of half a run and that the post has.
+
+        A shared run holds such a block whole, so no shared run is missed; the article's runs are
+        looked up only there, not at every position (most of an article is not in its post).
+        """
+        run, article = self.run, self.article
+        half = run // 2
+        pieces = {post[start : start + half] for start in range(len(post) - half + 1)}
+        last = self.length - run
+        starts: set[int] = set()
+        for block in range(0, self.length - half + 1, half):
+            if article[block : block + half] in pieces:
+                starts.update(range(max(block - run + half, 0), min(block, last) + 1))
+        return sorted(starts)
 
 
 def copy_limit(article_text: str) -> int:
