@@ -62,6 +62,8 @@ def plain_text(value: object, max_length: int = 0) -> str:
 
 def _without_controls(text: str) -> str:
     """Control and format characters out (line breaks become spaces), before any markup check."""
+    if text.isprintable():  # none of them (nor a line break) in it: most titles and descriptions
+        return text
     return _CONTROL.sub(_control_replacement, text)
 
 
