@@ -21,7 +21,6 @@ from newsbot.text import digest
 
 # Groups: 1 a Hangul run, 2 a word of another script, 3 a number.
 _WORD = regex.compile(r"(\p{Hangul}+)|([\p{L}\p{M}][\p{L}\p{M}'’]*)|(\d[\d,.]*\d|\d)")
-_HANGUL_RUN, _OTHER_WORD = 1, 2
 _SENTENCE_END = regex.compile(r"[.!?…\"“”'‘’:;]\s*$|^\s*$")
 _TITLE_BEFORE = regex.compile(
     r"\b(?:Mr|Mrs|Ms|Dr|Gov|Sen|Rep|Gen|Lt|Col|Sgt|Capt|Cmdr|Adm|Maj|Prof|Rev|Sr|Jr|Atty|Det|Supt)\.\s*$"
@@ -62,35 +61,41 @@ def _stem(word: str) -> str:
 def _terms(text: str, counts: defaultdict[str, float], weight: float, case: defaultdict[str, int] | None) -> None:
     """Add ``text``'s terms to ``counts``; with ``case``, count per stem how often it is written
     capitalized inside a sentence (+1) or lower-case (-1)."""
-    previous_end = 0
-    stems: dict[str, str] = {}  # a word's stem, "" for a stopword: most words come back in an article
-    for match in _WORD.finditer(text):
-        word = match.group()
-        start, previous_end = previous_end, match.end()
-        kind = match.lastindex
-        if kind == _HANGUL_RUN:
-            for i in range(len(word) - 1):
-                counts[word[i : i + 2]] += weight
-            if len(word) == 1:
-                counts[word] += weight
-            continue
-        if kind != _OTHER_WORD:
-            digits = word.replace(",", "")
+    # split() gives [separator, Hangul run, word, number, separator, ...] without a match object per
+    # word; what each word is (stem, "" for a stopword, and its case) is worked out once per article.
+    parts = _WORD.split(text)
+    words: dict[str, tuple[str, bool, bool]] = {}
+    previous_end = end = 0
+    for index in range(1, len(parts), 4):
+        start = end + len(parts[index - 1])
+        hangul, word, number = parts[index], parts[index + 1], parts[index + 2]
+        if word is not None:
+            end = start + len(word)
+            known = words.get(word)
+            if known is None:
+                lower = word.lower()
+                stem = "" if lower in _STOPWORDS or len(lower) < 3 else _stem(word)
+                known = words[word] = (stem, word[0].islower(), word.isupper())
+            stem, starts_lower, all_upper = known
+            if stem:
+                counts[stem] += weight
+                if case is not None:
+                    if starts_lower:
+                        case[stem] -= 1
+                    elif not all_upper and _inside_sentence(text, previous_end, start):
+                        case[stem] += 1
+        elif hangul is not None:
+            end = start + len(hangul)
+            for i in range(len(hangul) - 1):
+                counts[hangul[i : i + 2]] += weight
+            if len(hangul) == 1:
+                counts[hangul] += weight
+        else:
+            end = start + len(number)
+            digits = number.replace(",", "")
             if len(digits) > 1:
                 counts["#" + digits] += weight
-            continue
-        stem = stems.get(word)
-        if stem is None:
-            lower = word.lower()
-            stem = stems[word] = "" if lower in _STOPWORDS or len(lower) < 3 else _stem(word)
-        if not stem:
-            continue
-        counts[stem] += weight
-        if case is not None:
-            if word[0].islower():
-                case[stem] -= 1
-            elif not word.isupper() and _inside_sentence(text, start, match.start()):
-                case[stem] += 1
+        previous_end = end
 
 
 def _inside_sentence(text: str, previous_end: int, start: int) -> bool:
