@@ -444,6 +444,9 @@ def pick_sentences(
             continue
         if limit and len(chosen) >= limit:
             break
+        added = len(sentence) + 1
+        if length + added > max_length:
+            continue  # first: most sentences do not fit, and the checks below only pass sentences over
         if _SAYS_NOTHING.search(sentence) or eligible is not None and not eligible(sentence):
             continue
         if index and leans_on_previous(sentence) and index - 1 not in chosen and index - 1 not in taken:
@@ -453,10 +456,8 @@ def pick_sentences(
 
         if index and not _named_before(sentence, index, named_in_full, shown):
             continue
-        added = len(sentence) + 1
-        if length + added <= max_length:
-            chosen.append(index)
-            length += added
+        chosen.append(index)
+        length += added
     return sorted(chosen)
 
 
