@@ -93,10 +93,17 @@ class ArticleRuns:
         full = b"\x01" * run
         counts: list[int] = []
         total = 0
+        previous = -2
         for start in range(len(post) - run + 1):
             for at in found.get(start, ()):
-                total += run - covered[at : at + run].count(1)
-                covered[at : at + run] = full
+                if at == previous + 1:  # a copied stretch goes on: the run before covered all but the last character
+                    if not covered[at + run - 1]:
+                        covered[at + run - 1] = 1
+                        total += 1
+                else:
+                    total += run - covered[at : at + run].count(1)
+                    covered[at : at + run] = full
+                previous = at
             counts.append(total)
         return counts
 
