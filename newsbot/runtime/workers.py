@@ -84,6 +84,9 @@ class WorkerPool:
         self.stats = stats
         self.started = False
         self.executor = self._new_executor() if workers > 0 else None
+        self._spawned: ProcessPoolExecutor | None = None
+        """The executor whose worker processes have all started: a submit to it starts none, so it
+        is made from the reactor, not through a thread (one thread hand-off fewer per article)."""
 
     def _new_executor(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
@@ -107,7 +110,8 @@ class WorkerPool:
             for _ in range(self.workers):
                 executor.submit(os.getpid)
         except RuntimeError:  # the crawl closed the pool meanwhile
-            pass
+            return
+        self._spawned = executor
 
     async def run(self, function: Callable[..., Result], *args: Any) -> Result:
         """``function(*args)`` in a worker process (it and its arguments must pickle)."""
@@ -122,12 +126,13 @@ class WorkerPool:
             logger.warning("retrying %s once in the new worker pool", getattr(function, "__name__", function))
             return await self._run_in(self.executor, function, *args)
 
-    @staticmethod
-    async def _run_in(executor: ProcessPoolExecutor | None, function: Callable[..., Result], *args: Any) -> Result:
+    async def _run_in(self, executor: ProcessPoolExecutor | None, function: Callable[..., Result], *args: Any) -> Result:
         if executor is None:
             raise BrokenProcessPool("the worker pool is closed")
-        # Submitted from a thread: a submit that has to start a worker waits for the fork server.
-        future = await asyncio.to_thread(executor.submit, function, *args)
+        if executor is self._spawned:
+            future = executor.submit(function, *args)
+        else:  # from a thread: a submit that has to start a worker waits for the fork server
+            future = await asyncio.to_thread(executor.submit, function, *args)
         return await asyncio.wrap_future(future)
 
     def _replace(self, broken: ProcessPoolExecutor) -> None:
