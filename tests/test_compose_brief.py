@@ -87,6 +87,36 @@ def test_copied_prefixes_agree_with_copied_for_every_prefix_of_a_real_brief(page
         assert runs.copied(prefix) == expected
 
 
+def copied_by_definition(post: str, article: str, run: int = 20) -> int:
+    """The article's characters inside a ``run``-character window the post also holds, by brute force."""
+    post, article = " ".join(post.split()), " ".join(article.split())
+    covered = [False] * len(article)
+    for start in range(len(article) - run + 1):
+        if article[start : start + run] in post:
+            covered[start : start + run] = [True] * run
+    return sum(covered)
+
+
+def test_copy_measure_counts_what_the_definition_counts_on_real_and_shuffled_text():
+    """The measure looks the article up only near blocks the post shares and counts a copied stretch
+    a character at a time: it must still count every copied character, once."""
+    import random
+
+    article = extract_article(gzip.decompress((PAGES / "fundus-us-APNews_2024_09_03.html.gz").read_bytes()), "https://apnews.com/")
+    text = article.body_text
+    sentences = re.split(r"(?<=[.!?])\s+", text)
+    generator = random.Random(7)
+    posts = [" ".join(sentences[:3]), text[:700], text[-400:] + " " + text[:300], "nothing in common with it at all"]
+    for _ in range(40):
+        picked = generator.sample(sentences, min(len(sentences), generator.randint(1, 6)))
+        cut = [sentence[generator.randint(0, 15) :] for sentence in picked]  # runs that start mid-word
+        posts.append(" ".join(cut + ["and some words of the post's own"] * generator.randint(0, 2)))
+    for post in posts:
+        assert copied_chars(post, text) == copied_by_definition(post, text)
+        prefix = post[: len(post) // 2]
+        assert copied_chars(prefix, text) == copied_by_definition(prefix, text)
+
+
 @pytest.mark.parametrize("page,url", korean_pages(), ids=lambda value: getattr(value, "name", ""))
 def test_korean_excerpt_with_the_seed_note_stays_within_150_characters(page, url):
     article = extract_article(gzip.decompress(page.read_bytes()), url)

@@ -17,7 +17,7 @@ from trafilatura.settings import Extractor
 
 from newsbot.extract import korean
 from newsbot.extract.wires import KOREAN_NAMES, PHOTO_AGENCIES
-from newsbot.fragments import html_parser
+from newsbot.fragments import FRAGMENT_PARSER
 from newsbot.text import LETTER, normalize_space
 
 logger = logging.getLogger(__name__)
@@ -218,15 +218,12 @@ def _non_space_length(text: str) -> int:
     return len("".join(text.split()))
 
 
-_FRAGMENT_PARSER = html_parser()
-
-
 def _fragment(markup: str, url: str) -> lxml.html.HtmlElement | None:
     """The extracted article as an element, its links and images made absolute against ``url``."""
     if not markup:
         return None
     try:
-        document = lxml.html.document_fromstring(markup, parser=_FRAGMENT_PARSER)
+        document = lxml.html.document_fromstring(markup, parser=FRAGMENT_PARSER)
     except (etree.ParserError, ValueError):
         return None
     body = document.find("body")
