@@ -61,6 +61,7 @@ def crawl(spiders: list[str], arguments: dict[str, str], overrides: list[str]) -
     ends the run before Scrapy starts. Either way the run is published (``NEWSBOT_PUBLISH``),
     reported and kept in the history.
     """
+    from newsbot.files import output_dir
     from newsbot.runtime.memory import return_large_blocks
     from newsbot.runtime.quickcheck import ProjectSettings, unchanged_run
     from newsbot.runtime.runlock import LockHeld, RunLock, default_lock_path
@@ -71,7 +72,7 @@ def crawl(spiders: list[str], arguments: dict[str, str], overrides: list[str]) -
     try:
         plain = ProjectSettings(overrides)
         validate_settings(plain)
-        output = plain.get("NEWSBOT_OUTPUT") or "output"
+        output = output_dir(plain)
         lock = plain.get("NEWSBOT_LOCK") or default_lock_path(output)
         new_folders = missing_folders([output, *(os.path.dirname(os.path.abspath(path)) for path in (lock, state_path(plain)))])
         check_paths(plain)  # before the lock, which lives in one of them

@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from newsbot.files import output_dir
+
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
@@ -469,7 +471,7 @@ def check_paths(settings: _Settings) -> str:
     output, and the directories of the state file, run lock and report page, whose last folder is
     created if need be);
     returns the output directory. Tried for real: permissions alone do not tell (root, /proc)."""
-    output = settings.get("NEWSBOT_OUTPUT") or "output"
+    output = output_dir(settings)
     places = [("NEWSBOT_OUTPUT", output, output)]
     for name in ("NEWSBOT_STATE", "NEWSBOT_LOCK", "NEWSBOT_REPORT_HTML"):
         value = settings.get(name)

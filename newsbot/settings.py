@@ -12,7 +12,7 @@ NEWSPIDER_MODULE = "newsbot.sources"
 COMMANDS_MODULE = "newsbot.commands"
 
 # --- newsbot ----------------------------------------------------------------
-# Directory of the Jekyll site the posts go to (``_posts/`` and ``assets/`` inside).
+# Directory of the Jekyll site the posts go to (``_posts/`` and ``assets/`` inside); empty = ``output``.
 NEWSBOT_OUTPUT = "output"
 # SQLite file with what was seen and posted; empty = ``<NEWSBOT_OUTPUT>/.newsbot/state.sqlite3``.
 NEWSBOT_STATE = ""

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from conftest import manifest, read_post, run_crawl
+from conftest import FAST, manifest, read_post, run_crawl
 from newsbot.compose.texts import post_texts
 from newsbot.extract.korean import HANGUL
 
@@ -60,3 +62,15 @@ def test_second_crawl_fetches_no_article_and_writes_nothing(tmp_path, served):
     article_requests = [path for path in site.requests if path not in ("/feed.xml", "/robots.txt")]
     assert article_requests == []
     assert {path.name: path.stat().st_mtime_ns for path in (tmp_path / "_posts").glob("*.md")} == first
+
+
+def test_an_empty_output_setting_means_the_output_folder_for_every_part_of_the_run(tmp_path, served):
+    """``-s NEWSBOT_OUTPUT=`` (an unset variable in a cron line, say) is ``output/`` for the posts and the
+    state as for the paths check and the lock: not posts and state in the current folder."""
+    _, url = served
+    command = [sys.executable, "-m", "newsbot.cli", "crawl", "feed", "-a", f"url={url}/feed.xml", "-s", "NEWSBOT_OUTPUT=", *FAST]
+    result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=240)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert len(list((tmp_path / "output" / "_posts").glob("*.md"))) > 20
+    assert (tmp_path / "output" / ".newsbot" / "state.sqlite3").is_file()
+    assert not (tmp_path / "_posts").exists() and not (tmp_path / ".newsbot").exists()

@@ -18,6 +18,7 @@ from scrapy.pipelines.images import ImageException, ImagesPipeline
 from scrapy.utils.defer import ensure_awaitable
 from twisted.python.failure import Failure
 
+from newsbot.files import output_dir
 from newsbot.images import is_unwanted_image
 
 logger = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ class DownloadImagePipeline(ImagesPipeline):
         if image_mode(crawler) != "download":
             logger.debug("off: NEWSBOT_IMAGE_MODE is not 'download'")
             raise NotConfigured  # without a message: Scrapy logs one at WARNING, and this is the default
-        store = os.path.abspath(os.path.join(crawler.settings.get("NEWSBOT_OUTPUT", "output"), "assets", "img"))
+        store = os.path.abspath(os.path.join(output_dir(crawler.settings), "assets", "img"))
         Path(store).mkdir(parents=True, exist_ok=True)
         pipeline = cls(store, crawler=crawler)
         pipeline.newsbot_stats = crawler.stats

@@ -25,7 +25,7 @@ from newsbot import signals as newsbot_signals
 from newsbot.compose.rewrite import Rewriter
 from newsbot.config import RunError, out_of_space, stop_crawl
 from newsbot.exporters.jekyll import JekyllPostExporter, PostTemplate, post_filename
-from newsbot.files import published_file_mode, replaced_whole
+from newsbot.files import output_dir, published_file_mode, replaced_whole
 from newsbot.state import PostRecord
 from newsbot.state.extension import StateExtension
 from newsbot.stories.desk import MAIN_FIELDS, StoryDesk
@@ -50,13 +50,11 @@ def content_hash(adapter: ItemAdapter) -> str:
 class WritePostPipeline:
     """The last step: the post file first, then the state record (so a crash never loses a post)."""
 
-    output_dir = "output"
-
     def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
         self.crawler = crawler
         self.stats = crawler.stats
-        self.output_dir = settings.get("NEWSBOT_OUTPUT", self.output_dir)
+        self.output_dir = output_dir(settings)
         self.template = PostTemplate.from_settings(settings)
         self.state = StateExtension.store_of(crawler)
         self.rewriter = Rewriter(crawler, self.state) if self.template.body_mode == "rewrite" else None

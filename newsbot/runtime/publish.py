@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from newsbot import signals
+from newsbot.files import output_dir
 from newsbot.state import state_path
 from newsbot.state.history import PublishOutcome, RunHistory
 
@@ -110,7 +111,7 @@ def publish(settings: _Settings, history: RunHistory) -> PublishOutcome | None:
     mode = publish_mode(settings)
     if mode == "none":
         return None
-    output = settings.get("NEWSBOT_OUTPUT", "output")
+    output = output_dir(settings)
     journal = journal_path(settings)
     entries = read_journal(journal)
     files = list(dict.fromkeys(name for entry in entries for name in entry["files"] if Path(output, name).exists()))

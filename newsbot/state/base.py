@@ -16,6 +16,8 @@ from typing import Any, Protocol
 
 from w3lib.url import canonicalize_url, url_query_cleaner
 
+from newsbot.files import output_dir
+
 _TRACKING_PARAMS = (
     "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "utm_id",
     "fbclid", "gclid", "ocid", "cmpid", "ref", "rss", "from", "cid",
@@ -48,9 +50,9 @@ def arguments_key(arguments: dict[str, str]) -> str:
     return json.dumps(arguments, sort_keys=True, ensure_ascii=False)
 
 
-def default_state_path(output_dir: str) -> str:
+def default_state_path(output: str) -> str:
     """Where the state file lives unless ``NEWSBOT_STATE`` says otherwise."""
-    return os.path.join(output_dir, ".newsbot", "state.sqlite3")
+    return os.path.join(output, ".newsbot", "state.sqlite3")
 
 
 class _Settings(Protocol):
@@ -59,7 +61,7 @@ class _Settings(Protocol):
 
 def state_path(settings: _Settings) -> str:
     """The state file ``settings`` (Scrapy's, or the quick check's plain ones) point at."""
-    return settings.get("NEWSBOT_STATE") or default_state_path(settings.get("NEWSBOT_OUTPUT", "output"))
+    return settings.get("NEWSBOT_STATE") or default_state_path(output_dir(settings))
 
 
 class StateStore(ABC):
