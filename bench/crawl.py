@@ -1,6 +1,6 @@
 """Crawl benchmark: a full crawl through every pipeline against trafilatura alone on the same pages.
 
-    python bench/crawl.py [--data ../shared/data] [-n 400] [--skip 0] [--repeat 3]
+    python bench/crawl.py [--data ../shared/data] [-n 400] [--skip 0] [--repeat 1]
 
 Serves N distinct real pages on 127.0.0.1 with a feed, runs ``newsbot crawl feed``
 to posts, and prints wall time, articles per second and CPU seconds per article,
@@ -8,7 +8,7 @@ then the time of ``trafilatura.extract`` alone over the same pages in one proces
 (the floor) and the ratio crawl / floor. Also: a second run over the unchanged feed;
 peak RSS and PSS (crawl process plus its workers) in a run of their own, since
 sampling PSS costs the crawl CPU; and peak memory at 4 x N pages (copies with
-distinct URLs and canonical links).
+distinct URLs and canonical links: they join the N articles' stories, so the posts stay N).
 
 The first 400 pages are the ones the speed work was tuned on (news from Fundus, the Zyte
 benchmark, a few of trafilatura's evaluation pages); ``--skip 400`` and ``--skip 800`` take
@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import trafilatura
@@ -140,12 +141,27 @@ def floor(pages: list[tuple[str, bytes]]) -> float:
     return time.perf_counter() - started
 
 
+def _count(minimum: int) -> Callable[[str], int]:
+    """An argparse type: a whole number, ``minimum`` or more."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be {minimum} or more, not {value}")
+        return value
+
+    return parse
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=data_folder, default=str(DEFAULT))
-    parser.add_argument("-n", type=int, default=400)
-    parser.add_argument("--skip", type=int, default=0, help="leave out the first SKIP pages of the collection")
-    parser.add_argument("--repeat", type=int, default=1, help="crawl/floor pairs to run; the median pair is shown")
+    parser.add_argument("-n", type=_count(1), default=400, help="pages to crawl")
+    parser.add_argument("--skip", type=_count(0), default=0, help="leave out the first SKIP pages of the collection")
+    parser.add_argument("--repeat", type=_count(1), default=1, help="crawl/floor pairs to run; the median pair is shown")
     options = parser.parse_args()
     pages = real_pages(options.data, options.skip + options.n)[options.skip :]
     if not pages:
@@ -164,14 +180,15 @@ def main() -> None:
     print(f"crawl:  {first['wall']:.1f} s wall, {first['posts']} posts, {len(pages) / first['wall']:.1f} articles/s, "
           f"{first['cpu'] / len(pages) * 1000:.0f} ms CPU/article ({first['crawl_cpu']:.1f} s in the crawl process), exit {first['status']}")
     print(f"floor:  trafilatura.extract alone {floor_seconds:.1f} s in one process; ratio crawl / floor {first['wall'] / floor_seconds:.2f}")
-    print(f"second run over the unchanged feed: {second['wall']:.1f} s ({second['wall'] / first['wall'] * 100:.0f}% of the first), {second['posts']} posts")
+    print(f"second run over the unchanged feed: {second['wall']:.1f} s ({second['wall'] / first['wall'] * 100:.0f}% of the first), "
+          f"{second['posts'] - first['posts']} new posts")
     with tempfile.TemporaryDirectory() as output, LocalServer(site_for(pages)) as url:
         memory = crawl(url, output, pss=True)
     print(f"memory (a run of its own, sampling PSS): peak RSS {memory['peak_mib']:.0f} MiB, peak PSS {memory['pss_mib']:.0f} MiB "
           f"(shared pages counted once); per-process peak RSS (MiB): {', '.join(map(str, memory['processes']))}")
     with tempfile.TemporaryDirectory() as output, LocalServer(site_for(pages, copies=4)) as url:
         large = crawl(url, output, pss=True)
-    print(f"4 x N = {4 * len(pages)} pages: peak RSS {large['peak_mib']:.0f} MiB "
+    print(f"4 x N = {4 * len(pages)} pages (copies joining the N stories): peak RSS {large['peak_mib']:.0f} MiB "
           f"({large['peak_mib'] / memory['peak_mib']:.2f} x), peak PSS {large['pss_mib']:.0f} MiB, {large['posts']} posts, {large['wall']:.1f} s")
 
 if __name__ == "__main__":

@@ -147,6 +147,9 @@ MISTAKES: dict[str, Mistake] = {
     "smoke a source without a feed": Mistake(["smoke", "news1"], 2, ["news1", "no feed URL"]),
     # the same through scrapy crawl
     "scrapy crawl feed without -a url": Mistake(["crawl", "feed", "-s", "NEWSBOT_OUTPUT={out}"], 2, ["-a url="], program=SCRAPY),
+    "scrapy crawl feed, -a url misspelt": Mistake(
+        ["crawl", "feed", "-a", "urll={feed}", "-s", "NEWSBOT_OUTPUT={out}"], 2, ["urll", "did you mean -a url"], program=SCRAPY,
+    ),
     "scrapy crawl, -a url not a URL": Mistake(["crawl", "feed", "-a", "url=ftp:/x", "-s", "NEWSBOT_OUTPUT={out}"], 2, ["url"], program=SCRAPY),
     "scrapy crawl, time zone": Mistake(
         ["crawl", "feed", "-a", "url={feed}", "-s", "NEWSBOT_OUTPUT={out}", "-s", "NEWSBOT_DEFAULT_TIMEZONE=Mars/Base"], 2,

@@ -24,9 +24,9 @@ class FeedSpider(NewsSpider):
 
     @classmethod
     def check_arguments(cls, arguments: dict[str, str]) -> None:
-        if not arguments.get("url"):
+        check_arguments(arguments, cls.spider_arguments)  # first: a misspelt name ("urll") is named
+        if not arguments.get("url"):  # its feeds come from -a url=, not the class
             raise SettingsError("the feed spider needs a feed or sitemap URL: -a url=URL")
-        check_arguments(arguments, cls.spider_arguments)  # its feeds come from -a url=, not the class
 
     def __init__(
         self, *args: Any, url: str = "", source: str = "", timezone: str = "", **kwargs: Any
