@@ -187,22 +187,14 @@ def _textrank(word_sets: list[set[str]], damping: float = 0.85, iterations: int 
     import numpy  # here, not at the top: only the worker processes need it, not the crawl process
 
     size = len(word_sets)
-    # Words shared by each pair of sentences, from one sentence-by-word matrix; a sentence of one
-    # word links to none, and none links to itself.
-    vocabulary: dict[str, int] = {}
-    rows, columns = [], []
-    for i, words in enumerate(word_sets):
-        if len(words) > 1:
-            for word in words:
-                rows.append(i)
-                columns.append(vocabulary.setdefault(word, len(vocabulary)))
-    occurs = numpy.zeros((size, len(vocabulary)))
-    occurs[rows, columns] = 1.0
-    shared = occurs @ occurs.T
-    numpy.fill_diagonal(shared, 0.0)
-    logs = numpy.array([math.log(len(words)) if len(words) > 1 else 0.0 for words in word_sets])
-    with numpy.errstate(divide="ignore", invalid="ignore"):
-        weights = numpy.where(shared > 0, shared / (logs[:, None] + logs[None, :]), 0.0)
+    weights = numpy.zeros((size, size))
+    # A sentence of one word links to none; each size's log is taken once, not once per pair.
+    linked = [(i, words, math.log(len(words))) for i, words in enumerate(word_sets) if len(words) > 1]
+    for k, (i, words_i, log_i) in enumerate(linked):
+        for j, words_j, log_j in linked[k + 1 :]:
+            shared = len(words_i & words_j)
+            if shared:
+                weights[i, j] = weights[j, i] = shared / (log_i + log_j)
     totals = weights.sum(axis=1)
     totals[totals == 0] = 1.0
     transition = (weights / totals[:, None]).T  # row i: what each sentence j passes to i
