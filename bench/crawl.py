@@ -184,7 +184,8 @@ def main() -> None:
           f"{second['posts'] - first['posts']} new posts")
     with tempfile.TemporaryDirectory() as output, LocalServer(site_for(pages)) as url:
         memory = crawl(url, output, pss=True)
-    print(f"memory (a run of its own, sampling PSS): peak RSS {memory['peak_mib']:.0f} MiB, peak PSS {memory['pss_mib']:.0f} MiB "
+    print(f"memory (a run of its own, sampling PSS): peak RSS {memory['peak_mib']:.0f} MiB, "
+          f"peak PSS {memory['pss_mib']:.0f} MiB = {memory['pss_mib'] * 1.048576:.0f} MB "
           f"(shared pages counted once); per-process peak RSS (MiB): {', '.join(map(str, memory['processes']))}")
     with tempfile.TemporaryDirectory() as output, LocalServer(site_for(pages, copies=4)) as url:
         large = crawl(url, output, pss=True)
