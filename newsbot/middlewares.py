@@ -98,12 +98,14 @@ class PublicAddressMiddleware:
         """What the operator trusts on every port: the proxies and ``NEWSBOT_TRUSTED_HOSTS``."""
         self.feed_ports: dict[str, set[int]] = {}
         """A feed host (:func:`host_key`) -> the ports it is trusted on."""
+        feed_hosts = []
         for url in feeds:
             parts = urlsplit(url)
+            feed_hosts.append(parts.hostname or "")
             port = _port(parts)
             ports = self.feed_ports.setdefault(host_key(parts.hostname or ""), set())
             ports.update(_DEFAULT_PORTS.values() if port in _DEFAULT_PORTS.values() else (port,))
-        self.trusted = [urlsplit(url).hostname or "" for url in feeds] + operators
+        self.trusted = feed_hosts + operators
         self.logged_hosts: set[str] = set()
         self._resolver: PublicAddressResolver | None = None
         self._policy: AddressPolicy | None = None
