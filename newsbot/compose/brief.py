@@ -127,7 +127,12 @@ class ArticleRuns:
 
 def copy_limit(article_text: str) -> int:
     """Characters of the article a post may copy: a third of it, never more than 600."""
-    return min(int(len(_normalized(article_text)) * MAX_COPY_SHARE), MAX_COPY_CHARS)
+    return _copy_limit_of(len(_normalized(article_text)))
+
+
+def _copy_limit_of(length: int) -> int:
+    """:func:`copy_limit` of an article ``length`` characters long (white space collapsed)."""
+    return min(int(length * MAX_COPY_SHARE), MAX_COPY_CHARS)
 
 
 def article_text(adapter: ItemAdapter) -> str:
@@ -170,8 +175,8 @@ def fit_copy_limit(title: str, summary: str, key_sentences: list[str], text: str
     leans on the sentence before); when title and summary alone go over, every key sentence is, and
     the summary loses its last sentences, then words.
     """
-    limit = copy_limit(text)
     article = ArticleRuns(text)
+    limit = _copy_limit_of(article.length)  # the article's white space collapsed once, for both
     # One pass counts every prefix: whether all fits (most briefs), or title and summary alone.
     whole = " ".join([title, summary, *key_sentences])
     by_prefix = article.copied_prefixes(whole)
