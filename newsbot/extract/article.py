@@ -115,10 +115,10 @@ def extract_article(
     headings = [element.text_content() for element in tree.iterfind(".//h1")][:5]
     article.title = title_from_heading(clean_title(raw_title, site_names, host), headings)
     convert = bool(article.timezone)
-    article.published = _published(node, data, tree, page_text, url, reading_zone, convert)
+    article.published = _published(node, data, tree, page_text, url, reading_zone, convert, article.language)
     article.modified = dates.to_iso(
         (node.get("dateModified") if node else None) or data.first(*_MODIFIED_META) or None, reading_zone or None,
-        convert=convert,
+        convert=convert, language=article.language,
     )
     article.authors = [name for name in _authors(node, data) if name not in site_names]
     article.categories = _categories(node, data)
@@ -260,13 +260,14 @@ def _canonical(tree: lxml.html.HtmlElement, url: str) -> str:
 
 
 def _published(
-    node: dict, data: StructuredData, tree: lxml.html.HtmlElement, page_text: str, url: str, tz: str, convert: bool
+    node: dict, data: StructuredData, tree: lxml.html.HtmlElement, page_text: str, url: str, tz: str, convert: bool,
+    language: str,
 ) -> str:
     for candidate in _published_candidates(node, data, tree, page_text):
-        iso = dates.to_iso(candidate, tz or None, convert=convert) if candidate else ""
+        iso = dates.to_iso(candidate, tz or None, convert=convert, language=language) if candidate else ""
         if iso:
             return iso
-    day = dates.url_date(url) or _htmldate(tree, url)
+    day = dates.url_date(url) or _htmldate(tree, url, language)
     return dates.to_iso(day, tz or None, convert=convert) if day else ""
 
 
@@ -298,8 +299,9 @@ def _date_attributes(tree: lxml.html.HtmlElement) -> list[str]:
     return found
 
 
-def _htmldate(tree: lxml.html.HtmlElement, url: str) -> str:
+def _htmldate(tree: lxml.html.HtmlElement, url: str, language: str) -> str:
     """htmldate's best guess of the original publication day (day precision), '' if none."""
+    dates.read_htmldate_in(language)
     try:
         return find_date(tree, extensive_search=True, original_date=True, url=url) or ""
     except (ValueError, TypeError) as exc:
