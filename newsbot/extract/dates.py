@@ -37,13 +37,13 @@ def zone(name: str | None) -> ZoneInfo | timezone:
 
 
 @functools.cache
-def date_languages(page_language: str = "") -> list[str]:
+def date_languages(page_language: str = "") -> tuple[str, ...]:
     """:data:`DATE_LANGUAGES`, with the page's language (``fi``) if dateparser knows it and they lack it."""
     from dateparser.data.languages_info import language_order
 
     if page_language and page_language not in DATE_LANGUAGES and page_language in language_order:
-        return [page_language, *DATE_LANGUAGES]
-    return list(DATE_LANGUAGES)
+        return (page_language, *DATE_LANGUAGES)
+    return DATE_LANGUAGES
 
 
 def read_htmldate_in(page_language: str) -> None:
@@ -51,7 +51,7 @@ def read_htmldate_in(page_language: str) -> None:
     of this page (htmldate keeps one parser for all pages and lets it try every language)."""
     from htmldate.extractors import get_external_parser
 
-    get_external_parser().languages = date_languages(page_language)
+    get_external_parser().languages = list(date_languages(page_language))
 
 
 def parse_date(value: object, tz: str | None = None, fuzzy: bool = True, language: str = "") -> datetime | None:
