@@ -38,3 +38,11 @@ def test_a_daum_page_names_the_outlet_and_keeps_the_time_of_day():
     article, _ = _daum()
     assert article.source == "데일리안"  # not the portal's label "언론사 뷰"
     assert article.published == "2024-05-13T12:52:14+09:00"
+
+
+def test_a_daum_page_under_another_address_is_still_read_as_daums():
+    """A saved or mirrored page: its og:url says it is Daum's, whatever address it was read from."""
+    page = gzip.decompress((PORTAL / "daum-news-1.html.gz").read_bytes())
+    article = extract_article(page, "https://mirror.example.org/saved/daum-news-1.html")
+    assert article.source == "데일리안"
+    assert not any(word in article.body_text for word in WIDGET_WORDS)

@@ -81,7 +81,7 @@ def extract_article(
     tree, article.cut_short = parse_html(text)
     if tree is None:
         return article
-    portal = portals.portal_for(url)
+    portal = portals.portal_of(tree, url)
     if portal:
         portals.remove_widgets(tree, portal)
     data = read_structured_data(tree, url)

@@ -51,6 +51,21 @@ def portal_for(url: str) -> Portal | None:
     return next((portal for portal in PORTALS if host in portal.hosts), None)
 
 
+def portal_of(tree: lxml.html.HtmlElement, url: str) -> Portal | None:
+    """The portal a page is from: by ``url``, else by the address the page gives for itself (``og:url``,
+    its canonical link), as a page saved to a file or fetched through another address still does."""
+    portal = portal_for(url)
+    head = tree.find("head")
+    if portal is not None or head is None:
+        return portal
+    for element in head.iterchildren("meta", "link"):
+        if element.get("property") == "og:url" or (element.get("rel") or "").lower() == "canonical":
+            portal = portal_for((element.get("content") or element.get("href") or "").strip())
+            if portal is not None:
+                return portal
+    return None
+
+
 def remove_widgets(tree: lxml.html.HtmlElement, portal: Portal) -> None:
     """Drop the portal's reader tools from ``tree``, keeping the text that follows them."""
     for element in portal.widgets(tree):
