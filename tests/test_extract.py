@@ -257,3 +257,55 @@ def test_dateparser_tries_only_the_pages_language_and_the_twenty_most_used():
     assert not article.published.startswith("2022-04-21")
     article = extract_article(_page_dated_only_in_its_text("sw", "Jumatano, 20 Aprili 2022"), "https://example.org/news/story")
     assert article.published.startswith("2022-04-20T")
+
+
+@pytest.mark.parametrize(
+    ("language", "date_text", "published"),
+    [
+        ("ja", "公開日：2022年4月22日", "2022-04-22T00:00:00"),
+        ("zh", "发布时间：2022年04月23日（六）", "2022-04-23T00:00:00"),
+    ],
+)
+def test_a_date_in_chinese_characters_is_read_not_taken_as_new_year(language, date_text, published):
+    article = extract_article(_page_dated_only_in_its_text(language, date_text), "https://example.org/news/story")
+    assert article.published.startswith(published)
+
+
+def test_a_copyright_year_is_no_publication_date():
+    """htmldate's last resort is a year in the text, as 1 January: newsbot leaves the date empty instead
+    (a crawl then takes the feed's date, and a page without any is dropped)."""
+    article = extract_article(_page_dated_only_in_its_text("de", "© 2016 Muster GmbH"), "https://example.org/news/story")
+    assert article.published == ""
+
+
+def test_a_first_of_the_month_that_the_page_writes_out_is_kept():
+    article = extract_article(_page_dated_only_in_its_text("de", "Pressemitteilung 01.02.2022"), "https://example.org/news/story")
+    assert article.published.startswith("2022-02-01T")
+
+
+def test_a_fact_check_is_dated_and_titled_by_its_claim_review():
+    """AFP Faktencheck describes its article as a schema.org ClaimReview (fundus' truth: 2026-05-13 15:44)."""
+    page = gzip.decompress((PAGES.parent / "more-pages" / "fundus-de-AFPFaktencheck_2026_05_24.html.gz").read_bytes())
+    article = extract_article(page, "https://faktencheck.afp.com/doc.afp.com.B2LA2G3")
+    assert article.title == "Angst vor dem Hantavirus lässt Verschwörungserzählungen aus der Corona-Zeit wiederaufleben"
+    assert article.published.startswith("2026-05-13T15:44")
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "written"),
+    [
+        ("Unser Tipp im November 01. November 2021 | Naturschutz", "2021-11-01", True),
+        ("Synchronschwimmen 01.02.2022 Kategorie", "2022-02-01", True),
+        ("Posted November 1, 2021 by staff", "2021-11-01", True),
+        ("1 de noviembre de 2021", "2021-11-01", True),
+        ("2023/11/01 11:35", "2023-11-01", True),
+        ("© Gartenjournal, 2022. Impressum", "2022-01-01", False),
+        ("wp-content/uploads/2022/10/glashaus.jpg", "2022-10-01", False),
+        ("Comunicato Stampa n. 03/2020", "2020-03-01", False),
+        ("Nach 11.02.2022 kam 21.02.2022", "2022-02-01", False),
+    ],
+)
+def test_a_first_of_the_month_counts_as_written_only_in_full(text, day, written):
+    from newsbot.extract.dates import written_in
+
+    assert written_in(text, day) is written

@@ -267,7 +267,7 @@ def _published(
         iso = dates.to_iso(candidate, tz or None, convert=convert, language=language) if candidate else ""
         if iso:
             return iso
-    day = dates.url_date(url) or _htmldate(tree, url, language)
+    day = dates.url_date(url) or _htmldate(tree, url, language, page_text) or dates.cjk_visible_date(page_text)
     return dates.to_iso(day, tz or None, convert=convert) if day else ""
 
 
@@ -299,11 +299,20 @@ def _date_attributes(tree: lxml.html.HtmlElement) -> list[str]:
     return found
 
 
-def _htmldate(tree: lxml.html.HtmlElement, url: str, language: str) -> str:
-    """htmldate's best guess of the original publication day (day precision), '' if none."""
+def _htmldate(tree: lxml.html.HtmlElement, url: str, language: str, page_text: str) -> str:
+    """htmldate's best guess of the original publication day (day precision), '' if none or if it is
+    only the first of a month that the page's markup does not give and its text does not write out."""
     dates.read_htmldate_in(language)
     try:
-        return find_date(tree, extensive_search=True, original_date=True, url=url) or ""
+        day = find_date(tree, extensive_search=True, original_date=True, url=url) or ""
+        if (
+            day.endswith("-01")
+            and not dates.written_in(page_text, day)
+            and find_date(tree, extensive_search=False, original_date=True, url=url) != day
+        ):
+            logger.debug("htmldate guessed %s from a year or month in the text of %s", day, url)
+            return ""
+        return day
     except (ValueError, TypeError) as exc:
         logger.debug("htmldate failed on %s: %s", url, exc)
         return ""

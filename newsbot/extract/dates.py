@@ -15,6 +15,11 @@ _KOREAN_DATE = re.compile(
     r"(\d{4})\s*[.\-/년]\s*(\d{1,2})\s*[.\-/월]\s*(\d{1,2})\s*일?\.?\s*"
     r"(?:\([월화수목금토일]\)\s*)?(오전|오후|AM|PM)?\s*(\d{1,2})\s*[:시]\s*(\d{2})"
 )
+# Japanese and Chinese pages print "2022年4月22日 15時30分" or "2022年04月22日（金）15:30".
+_CJK_DATE = re.compile(
+    r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日(?:\s*[(（][^)）]{1,3}[)）])?"
+    r"(?:\s*(\d{1,2})\s*[時时:：]\s*(\d{2}))?"
+)
 _URL_DATE = re.compile(r"/(20\d{2})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:/|\b)")
 _DIGITS_ONLY = re.compile(r"^\d{9,13}$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$")  # 20240513125214: wall-clock time
@@ -142,7 +147,40 @@ def korean_visible_date(text: str) -> str:
         return ""
 
 
+def cjk_visible_date(text: str) -> str:
+    """The first "2022年4月22日" style date in a page's text (with its time if it gives one), as naive
+    ISO; '' if none. htmldate does not read these (it takes the year alone, as 1 January)."""
+    for match in _CJK_DATE.finditer(text):
+        year, month, day, hour, minute = match.groups()
+        try:
+            return datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0)).isoformat()
+        except ValueError:
+            continue
+    return ""
+
+
 def url_date(url: str) -> str:
     """A ``/2024/05/17/`` style date in a URL as ``YYYY-MM-DD``; '' if none."""
     match = _URL_DATE.search(url)
     return "-".join(match.groups()) if match else ""
+
+
+def written_in(text: str, day: str) -> bool:
+    """Whether ``text`` writes the day ``day`` (``YYYY-MM-DD``) out in full: ``01.02.2022``, ``2022-02-01``,
+    ``02/01/2022``, ``2022年2月1日``, ``1. Februar 2022``, ``November 1, 2021`` (a month word in any
+    language between or after the day and the year).
+
+    htmldate falls back on the first of a month or of January when a page's text gives only a month
+    or a year (a copyright line); this tells such a guess from a date the page states.
+    """
+    year, month, date = (int(part) for part in day.split("-"))
+    d, m = rf"0?{date}", rf"0?{month}"
+    patterns = (
+        rf"(?<!\d){d}\s?[./-]\s?{m}\s?[./-]\s?{year}(?!\d)",
+        rf"(?<!\d){year}\s?[./-]\s?{m}\s?[./-]\s?{d}(?!\d)",
+        rf"(?<!\d){m}/{d}/{year}(?!\d)",
+        rf"{year}\s*[年년]\s*{m}\s*[月월]\s*{d}\s*[日일]",
+        rf"(?<!\d){d}(?:st|nd|rd|th|er|\.|º)?\s+(?:de\s+)?[^\W\d_]{{3,12}}\.?,?\s+(?:de\s+)?{year}(?!\d)",
+        rf"[^\W\d_]{{3,12}}\.?\s+{d}(?:st|nd|rd|th)?,?\s+{year}(?!\d)",
+    )
+    return any(re.search(pattern, text, re.IGNORECASE) for pattern in patterns)

@@ -27,6 +27,7 @@ ARTICLE_TYPES = frozenset(
         "ScholarlyArticle",
         "TechArticle",
         "SatiricalArticle",
+        "ClaimReview",  # a fact check (AFP Faktencheck): its name is the headline, its date the check's
     }
 )
 _JSONLD = JsonLdExtractor()
