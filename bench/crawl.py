@@ -156,6 +156,10 @@ def _count(minimum: int) -> Callable[[str], int]:
     return parse
 
 
+TUNING_PAGES = 400
+"""The first pages of the collection, on which the speed work was measured and tuned."""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=data_folder, default=str(DEFAULT))
@@ -166,7 +170,9 @@ def main() -> None:
     pages = real_pages(options.data, options.skip + options.n)[options.skip :]
     if not pages:
         parser.error(f"no pages left after skipping {options.skip}")
-    print(f"{len(pages)} distinct real pages, {os.cpu_count()} cores")
+    tuned = max(0, min(TUNING_PAGES, options.skip + len(pages)) - options.skip)
+    tuning = f" ({tuned} of them among the {TUNING_PAGES} the speed work was tuned on)" if tuned else " (none the speed work was tuned on)"
+    print(f"{len(pages)} distinct real pages, numbers {options.skip + 1}-{options.skip + len(pages)} of the collection{tuning}, {os.cpu_count()} cores")
     runs = []
     for _ in range(options.repeat):  # crawl and floor alternate, so a slow spell of the machine hits both
         with tempfile.TemporaryDirectory() as output, LocalServer(site_for(pages)) as url:
