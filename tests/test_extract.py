@@ -264,6 +264,7 @@ def test_dateparser_tries_only_the_pages_language_and_the_twenty_most_used():
     [
         ("ja", "公開日：2022年4月22日", "2022-04-22T00:00:00"),
         ("zh", "发布时间：2022年04月23日（六）", "2022-04-23T00:00:00"),
+        ("ja", "2022年4月24日 15時30分", "2022-04-24T15:30:00"),
     ],
 )
 def test_a_date_in_chinese_characters_is_read_not_taken_as_new_year(language, date_text, published):

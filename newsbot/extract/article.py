@@ -267,7 +267,12 @@ def _published(
         iso = dates.to_iso(candidate, tz or None, convert=convert, language=language) if candidate else ""
         if iso:
             return iso
-    day = dates.url_date(url) or _htmldate(tree, url, language, page_text) or dates.cjk_visible_date(page_text)
+    day = dates.url_date(url)
+    if not day:
+        day = _htmldate(tree, url, language, page_text)
+        written = dates.cjk_visible_date(page_text)  # htmldate does not read these, and gives no time of day
+        if written and (not day or written.startswith(day)):
+            day = written
     return dates.to_iso(day, tz or None, convert=convert) if day else ""
 
 
