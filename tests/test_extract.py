@@ -264,7 +264,8 @@ def test_dateparser_tries_only_the_pages_language_and_the_twenty_most_used():
     [
         ("ja", "公開日：2022年4月22日", "2022-04-22T00:00:00"),
         ("zh", "发布时间：2022年04月23日（六）", "2022-04-23T00:00:00"),
-        ("ja", "2022年4月24日 15時30分", "2022-04-24T15:30:00"),
+        ("ja", "2022年4月24日 15時30分", "2022-04-24T15:30:00+09:00"),
+        ("zh", "2022年4月25日 15:30", "2022-04-25T15:30:00+08:00"),
     ],
 )
 def test_a_date_in_chinese_characters_is_read_not_taken_as_new_year(language, date_text, published):
@@ -289,7 +290,7 @@ def test_a_fact_check_is_dated_and_titled_by_its_claim_review():
     page = gzip.decompress((PAGES.parent / "more-pages" / "fundus-de-AFPFaktencheck_2026_05_24.html.gz").read_bytes())
     article = extract_article(page, "https://faktencheck.afp.com/doc.afp.com.B2LA2G3")
     assert article.title == "Angst vor dem Hantavirus lässt Verschwörungserzählungen aus der Corona-Zeit wiederaufleben"
-    assert article.published.startswith("2026-05-13T15:44")
+    assert article.published == "2026-05-13T15:44:00+02:00"  # printed without offset: German, so Berlin time
 
 
 @pytest.mark.parametrize(

@@ -27,6 +27,15 @@ from newsbot.items import Article
 logger = logging.getLogger(__name__)
 
 KOREA_TIMEZONE = "Asia/Seoul"
+# Languages whose news is written in one time zone: a date a page in one of them prints without an
+# offset is read in it, not in NEWSBOT_DEFAULT_TIMEZONE (a Japanese page's "15時30分" is Tokyo time).
+# Korean pages also have all their dates shown in Seoul time (the source's zone).
+LANGUAGE_ZONES = {
+    "ko": KOREA_TIMEZONE, "ja": "Asia/Tokyo", "zh": "Asia/Shanghai",  # UTC+8 in every place written Chinese
+    "de": "Europe/Berlin", "it": "Europe/Rome", "nl": "Europe/Amsterdam", "pl": "Europe/Warsaw",
+    "cs": "Europe/Prague", "hu": "Europe/Budapest", "da": "Europe/Copenhagen", "fi": "Europe/Helsinki",
+    "el": "Europe/Athens",
+}
 _PUBLISHED_META = (
     "article:published_time",
     "og:regdate",  # Kakao's pages (Daum News): "20240513125214"
@@ -72,8 +81,8 @@ def extract_article(
     """Extract one news article from a page.
 
     ``timezone`` is the source's IANA zone for dates printed without an
-    offset; when not given, Korean pages use Asia/Seoul and others
-    ``default_timezone`` (UTC when not given either). Never
+    offset; when not given, a page in a language of :data:`LANGUAGE_ZONES` uses that zone (Korean:
+    Asia/Seoul) and others ``default_timezone`` (UTC when not given either). Never
     raises on bad input: an unusable page gives an Article with empty fields.
     """
     article = Article(url=url, feed_url=url)
@@ -93,7 +102,7 @@ def extract_article(
     # The source's zone (Korean pages: Seoul) converts the page's dates; the default zone only reads
     # dates printed without an offset, so a date keeps the offset the page gives.
     article.timezone = timezone or (KOREA_TIMEZONE if article.language == "ko" else "")
-    reading_zone = article.timezone or default_timezone or ""
+    reading_zone = article.timezone or LANGUAGE_ZONES.get(article.language) or default_timezone or ""
     article.canonical_url = _canonical(tree, url)
     host = urlsplit(url).hostname or ""
     publisher = [normalize_space(html_unescape(name)) for name in names(node.get("publisher"))] if node else []

@@ -43,8 +43,8 @@ class NewsSpider(scrapy.Spider):
     feeds: list[str] = []
     """Feed and sitemap URLs the site publishes."""
     timezone: str = ""
-    """IANA zone for dates printed without offset; empty = Asia/Seoul for Korean pages, else
-    ``NEWSBOT_DEFAULT_TIMEZONE``."""
+    """IANA zone for dates printed without offset; empty = the page language's zone where it has one
+    (Asia/Seoul for Korean pages, ``newsbot.extract.article.LANGUAGE_ZONES``), else ``NEWSBOT_DEFAULT_TIMEZONE``."""
     category_map: dict[str, str] = {}
     """Source section (lower-cased) -> readable category."""
     include: list[str] = []
