@@ -311,3 +311,9 @@ def test_a_first_of_the_month_counts_as_written_only_in_full(text, day, written)
     from newsbot.extract.dates import written_in
 
     assert written_in(text, day) is written
+
+
+def test_the_language_of_a_page_that_writes_two_html_tags_is_read():
+    """9News writes <html lang="en"> twice (Internet Explorer conditional comments); the parser keeps neither's lang."""
+    page = gzip.decompress((PAGES.parent / "more-pages" / "fundus-au-NineNews_2024_05_02.html.gz").read_bytes())
+    assert extract_article(page, "https://www.9news.com.au/world/x").language == "en"

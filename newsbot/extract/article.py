@@ -98,7 +98,7 @@ def extract_article(
     visible_text = _visible_text(tree)
     page_title = normalize_space(tree.findtext(".//title") or "")
     page_text = page_title + " " + visible_text
-    article.language = _language(tree, data, page_text)
+    article.language = _language(tree, data, page_text, text)
     # The source's zone (Korean pages: Seoul) converts the page's dates; the default zone only reads
     # dates printed without an offset, so a date keeps the offset the page gives.
     article.timezone = timezone or (KOREA_TIMEZONE if article.language == "ko" else "")
@@ -253,8 +253,18 @@ def _publisher_reads_better(site_name: str, publisher: str) -> bool:
     return bool(publisher) and len(site_name) > _TAGLINE_CHARS and publisher.lower() in site_name.lower()
 
 
-def _language(tree: lxml.html.HtmlElement, data: StructuredData, page_text: str) -> str:
-    declared = (tree.get("lang") or data.first("og:locale", "content-language", "language", "dc.language") or "")
+# An <html> tag the parser did not take its attributes from: a page that writes two (Internet Explorer
+# conditional comments: 9News) keeps neither's.
+_HTML_LANG = re.compile(r"""<html\b[^>]*?\slang\s*=\s*["']?([A-Za-z]{2,3})""", re.IGNORECASE)
+
+
+def _language(tree: lxml.html.HtmlElement, data: StructuredData, page_text: str, html: str) -> str:
+    """The page's language: Korean by its text, else as the page declares it (``en-AU`` is ``en``)."""
+    written = _HTML_LANG.search(html, 0, 20_000) if tree.get("lang") is None else None
+    declared = (
+        tree.get("lang") or (written.group(1) if written else "")
+        or data.first("og:locale", "content-language", "language", "dc.language") or ""
+    )
     declared = declared.replace("_", "-").split("-")[0].strip().lower()
     if korean.is_korean(page_text):
         return "ko"
