@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsbot.files import output_dir
+from newsbot.settings_reader import SettingsReader
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -51,9 +52,7 @@ class SettingsError(RunError, ValueError):
     exit_status = EXIT_USAGE
 
 
-class _Settings(Protocol):
-    def get(self, name: str, default: Any = None) -> Any: ...
-
+class _Settings(SettingsReader, Protocol):
     def __iter__(self) -> Any: ...
 
 

@@ -7,17 +7,15 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, BinaryIO, Protocol
+from typing import BinaryIO
+
+from newsbot.settings_reader import SettingsReader
 
 DEFAULT_OUTPUT = "output"
 """The folder posts, images and the state go in when ``NEWSBOT_OUTPUT`` is unset or empty."""
 
 
-class _Settings(Protocol):
-    def get(self, name: str, default: Any = None) -> Any: ...
-
-
-def output_dir(settings: _Settings) -> str:
+def output_dir(settings: SettingsReader) -> str:
     """``NEWSBOT_OUTPUT``, or :data:`DEFAULT_OUTPUT` when it is unset or empty: every part of a run
     (paths check, lock, posts, images, state, publishing) reads it here, so they agree."""
     return settings.get("NEWSBOT_OUTPUT") or DEFAULT_OUTPUT

@@ -24,10 +24,11 @@ import shlex
 import signal
 import subprocess
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING
 
 from newsbot import signals
 from newsbot.files import output_dir
+from newsbot.settings_reader import SettingsReader
 from newsbot.state import state_path
 from newsbot.state.history import PublishOutcome, RunHistory
 
@@ -46,17 +47,13 @@ KILL_GRACE = 5
 """Seconds to read what a killed command had written."""
 
 
-class _Settings(Protocol):
-    def get(self, name: str, default: Any = None) -> Any: ...
-
-
-def publish_mode(settings: _Settings) -> str:
+def publish_mode(settings: SettingsReader) -> str:
     """``none``, ``git`` or ``command``."""
     value = (settings.get("NEWSBOT_PUBLISH") or "none").strip()
     return value if value in ("none", "git") else "command"
 
 
-def journal_path(settings: _Settings) -> str:
+def journal_path(settings: SettingsReader) -> str:
     return os.path.join(os.path.dirname(state_path(settings)), JOURNAL_NAME)
 
 
@@ -106,7 +103,7 @@ def read_journal(path: str) -> list[dict]:
     return list(entries.values())
 
 
-def publish(settings: _Settings, history: RunHistory) -> PublishOutcome | None:
+def publish(settings: SettingsReader, history: RunHistory) -> PublishOutcome | None:
     """Hand this run's (and any earlier unpublished) posts on; None with ``NEWSBOT_PUBLISH=none``."""
     mode = publish_mode(settings)
     if mode == "none":
@@ -187,7 +184,7 @@ def _failed(result: subprocess.CompletedProcess) -> list[str]:
 
 
 def _publish_git(
-    settings: _Settings, history: RunHistory, output: str, entries: list[dict], files: list[str]
+    settings: SettingsReader, history: RunHistory, output: str, entries: list[dict], files: list[str]
 ) -> PublishOutcome:
     outcome = PublishOutcome("git", files=files)
     messages = []

@@ -12,11 +12,11 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Protocol
 
 from w3lib.url import canonicalize_url, url_query_cleaner
 
 from newsbot.files import output_dir
+from newsbot.settings_reader import SettingsReader
 
 _TRACKING_PARAMS = (
     "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "utm_id",
@@ -55,11 +55,7 @@ def default_state_path(output: str) -> str:
     return os.path.join(output, ".newsbot", "state.sqlite3")
 
 
-class _Settings(Protocol):
-    def get(self, name: str, default: Any = None) -> Any: ...
-
-
-def state_path(settings: _Settings) -> str:
+def state_path(settings: SettingsReader) -> str:
     """The state file ``settings`` (Scrapy's, or the quick check's plain ones) point at."""
     return settings.get("NEWSBOT_STATE") or default_state_path(output_dir(settings))
 

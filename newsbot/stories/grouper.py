@@ -22,10 +22,11 @@ from array import array
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 from datetime import datetime, timedelta, timezone
 
 from newsbot.stories.features import article_terms
+from newsbot.settings_reader import SettingsReader
 
 
 CANDIDATE_TERMS = 15
@@ -38,10 +39,6 @@ LONE_SPAN = timedelta(hours=24)
 IDF_PRIOR = 30
 """Articles the IDF counts as seen without any term, so the first few articles of a fresh state are
 not weighted by a two-document IDF (which would make every shared word look common)."""
-
-
-class _Settings(Protocol):
-    def get(self, name: str, default: Any = None) -> Any: ...
 
 
 @dataclass
@@ -67,7 +64,7 @@ class GrouperConfig:
     """Document-frequency entries kept (about 15 MiB); the rarest are dropped when there are more."""
 
     @classmethod
-    def from_settings(cls, settings: _Settings) -> GrouperConfig:
+    def from_settings(cls, settings: SettingsReader) -> GrouperConfig:
         """The config the ``NEWSBOT_STORY_*`` settings give (checked by newsbot.config)."""
         return cls(
             threshold=float(settings.get("NEWSBOT_STORY_THRESHOLD", cls.threshold)),
