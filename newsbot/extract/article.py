@@ -260,11 +260,11 @@ _HTML_LANG = re.compile(r"""<html\b[^>]*?\slang\s*=\s*["']?([A-Za-z]{2,3})""", r
 
 def _language(tree: lxml.html.HtmlElement, data: StructuredData, page_text: str, html: str) -> str:
     """The page's language: Korean by its text, else as the page declares it (``en-AU`` is ``en``)."""
-    written = _HTML_LANG.search(html, 0, 20_000) if tree.get("lang") is None else None
-    declared = (
-        tree.get("lang") or (written.group(1) if written else "")
-        or data.first("og:locale", "content-language", "language", "dc.language") or ""
-    )
+    declared = tree.get("lang")
+    if declared is None:
+        written = _HTML_LANG.search(html, 0, 20_000)
+        declared = written.group(1) if written else ""
+    declared = declared or data.first("og:locale", "content-language", "language", "dc.language") or ""
     declared = declared.replace("_", "-").split("-")[0].strip().lower()
     if korean.is_korean(page_text):
         return "ko"
