@@ -27,9 +27,18 @@ def forty_pages():
 
 
 def _worker(output: Path, feed: str, redis: str) -> subprocess.Popen:
+    """A worker whose log (INFO, on stderr) goes to ``output``.log: a pipe nobody reads while the test
+    waits would fill, and stall the worker in its next log line."""
     command = newsbot_command(output, feed, "-s", f"NEWSBOT_REDIS_URL={redis}", "-s", "NEWSBOT_REDIS_IDLE_SECONDS=4",
-                              "-s", "LOG_LEVEL=INFO")  # the log on stderr: the tests read it
-    return subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                              "-s", "LOG_LEVEL=INFO")
+    with open(f"{output}.log", "w") as log:
+        return subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=log)
+
+
+def _finished(worker: subprocess.Popen, output: Path) -> str:
+    """Wait for ``worker`` to stop; its log."""
+    worker.wait(timeout=240)
+    return Path(f"{output}.log").read_text()
 
 
 def _in_flight(redis: str) -> Counter:
@@ -63,14 +72,14 @@ def test_two_workers_share_one_crawl_and_post_each_article_once(tmp_path, redis_
         finally:
             forty_pages.release.set()
         logs = []
-        for worker in workers:
-            _, errors = worker.communicate(timeout=240)
-            logs.append(errors)
-            assert worker.returncode == 0, errors[-3000:]
+        for worker, output in zip(workers, (first, second)):
+            logs.append(_finished(worker, output))
+            assert worker.returncode == 0, logs[-1][-3000:]
     posts = _posts(first, second)
     assert len(posts) == 40 and set(posts.values()) == {1}
     article_requests = Counter(path for path in forty_pages.requests if path in forty_pages.pages)
-    assert len(article_requests) == 40 and set(article_requests.values()) == {1}
+    twice = [line for log in logs for line in log.splitlines() if "taking over" in line or "retry/" in line]
+    assert len(article_requests) == 40 and set(article_requests.values()) == {1}, twice
     assert _posts(first) and _posts(second), [error[-6000:] for error in logs]
     # Each worker keeps its runs in its own state file, next to its posts.
     for output in (first, second):
@@ -95,7 +104,7 @@ def test_a_killed_worker_loses_no_article(tmp_path, redis_url, forty_pages):
             doomed.wait()
             forty_pages.release.set()
         assert survivor is not None
-        _, errors = survivor.communicate(timeout=240)
+        errors = _finished(survivor, second)
         assert survivor.returncode == 0, errors[-3000:]
     posts = _posts(first, second)
     assert len(posts) == 40 and set(posts.values()) == {1}
@@ -168,6 +177,29 @@ def test_a_callback_error_ends_the_articles_flight(redis_url):
     worker.request_taken(request, crawler.spider)
     assert len(_inflight(redis_url)) == 1
     worker.spider_error(Failure(ValueError("broken page")), Response(request.url, request=request), crawler.spider)
+    assert _inflight(redis_url) == {}
+
+
+def test_a_feed_read_again_leaves_the_articles_in_flight(redis_url):
+    """A feed read a second time (one worker reads another's feed request) makes fresh requests for the
+    articles in flight; the duplicate filter drops them, and the flights go on. A dropped redirect ends one."""
+    from scrapy import Request
+    from scrapy.utils.test import get_crawler
+
+    from newsbot.feeds import FeedEntry
+    from newsbot.runtime.distributed import RedisWorker
+    from newsbot.sources.feed import FeedSpider
+
+    crawler = get_crawler(FeedSpider, {"NEWSBOT_REDIS_URL": redis_url})
+    crawler.spider = FeedSpider.from_crawler(crawler, url="https://example.org/feed.xml")
+    worker = RedisWorker(crawler, redis_url)
+    entry = FeedEntry(url="https://example.org/a")
+    taken = Request(entry.url, cb_kwargs={"entry": entry})
+    worker.request_taken(taken, crawler.spider)
+    worker.request_dropped(Request(entry.url, cb_kwargs={"entry": entry}), crawler.spider)  # from the feed, again
+    assert len(_inflight(redis_url)) == 1
+    moved = taken.replace(url="https://example.org/known", meta={"redirect_urls": [entry.url]})
+    worker.request_dropped(moved, crawler.spider)  # redirected to a page fetched already
     assert _inflight(redis_url) == {}
 
 

@@ -127,8 +127,13 @@ class RedisWorker:
         self.finish(_entry_url(response.request))
 
     def request_dropped(self, request: Request, spider) -> None:
-        """A redirect the duplicate filter (or the scheduler) refused: its original ends here."""
-        self.finish(_entry_url(request))
+        """A redirect the duplicate filter (or the scheduler) refused: its original ends here.
+
+        Only a redirect: a feed read again (by this worker or for another) makes fresh requests for
+        the articles in flight, which the duplicate filter drops; those must not end the flights.
+        """
+        if request.meta.get("redirect_urls"):
+            self.finish(_entry_url(request))
 
     def finish(self, url: str) -> None:
         """Remove ``url``'s in-flight entry if it is this worker's (another worker may have taken it since)."""
