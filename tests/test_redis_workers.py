@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, PROJECT_ROOT, newsbot_command, read_post
+from scrapy import Request
+
 from newsbot.devserver import LocalServer, SavedPage, load_saved_pages, respond
 from newsbot.state.history import RunHistory
 
@@ -81,6 +83,7 @@ def test_two_workers_share_one_crawl_and_post_each_article_once(tmp_path, redis_
     twice = [line for log in logs for line in log.splitlines() if "taking over" in line or "retry/" in line]
     assert len(article_requests) == 40 and set(article_requests.values()) == {1}, twice
     assert _posts(first) and _posts(second), [error[-6000:] for error in logs]
+    assert all("'newsbot/feed/fetched': 1," in log for log in logs)  # each read the feed, and once
     # Each worker keeps its runs in its own state file, next to its posts.
     for output in (first, second):
         with RunHistory(str(output / ".newsbot" / "state.sqlite3")) as history:
@@ -109,6 +112,33 @@ def test_a_killed_worker_loses_no_article(tmp_path, redis_url, forty_pages):
     posts = _posts(first, second)
     assert len(posts) == 40 and set(posts.values()) == {1}
     assert "taking over" in errors  # the dead worker's in-flight articles were requeued
+
+
+def test_a_workers_feed_requests_stay_out_of_the_shared_queue(redis_url):
+    """Only article requests are shared: another worker could take a feed request and hold it
+    behind its own downloads, and this worker would read no feed."""
+    import redis
+    from scrapy.utils.test import get_crawler
+
+    from newsbot.feeds import FeedEntry
+    from newsbot.runtime.distributed import RedisAddon, queue_length
+    from newsbot.runtime.redis_scheduler import RedisScheduler
+    from newsbot.sources.feed import FeedSpider
+
+    crawler = get_crawler(FeedSpider, {"NEWSBOT_REDIS_URL": redis_url, "ADDONS": {RedisAddon: 0}})
+    crawler.spider = spider = FeedSpider.from_crawler(crawler, url="https://example.org/feed.xml")
+    scheduler = RedisScheduler.from_crawler(crawler)
+    scheduler.open(spider)
+    article = Request("https://example.org/a", cb_kwargs={"entry": FeedEntry(url="https://example.org/a")})
+    feed = Request("https://example.org/feed.xml", meta={"newsbot_feed": True}, dont_filter=True)  # as feed_request makes it
+    assert scheduler.enqueue_request(feed)
+    assert scheduler.enqueue_request(article)
+    server = redis.Redis.from_url(redis_url, decode_responses=True)
+    assert queue_length(server, "newsbot:feed:requests") == 1  # the article only
+    assert scheduler.has_pending_requests()
+    assert scheduler.next_request().url == "https://example.org/feed.xml"
+    assert scheduler.next_request().url == article.url
+    assert not scheduler.has_pending_requests()
 
 
 def test_queue_length_reads_priority_and_fifo_queues(redis_url):

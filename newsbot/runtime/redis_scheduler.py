@@ -7,6 +7,9 @@ Its own module: scrapy-redis is an optional dependency, loaded only when
 
 from __future__ import annotations
 
+from collections import deque
+from typing import Any
+
 from scrapy import Request
 from scrapy_redis.scheduler import Scheduler
 
@@ -15,15 +18,25 @@ from newsbot.config import stopping_on_run_error
 
 
 class RedisScheduler(Scheduler):
-    """Sends ``request_taken`` for each request it pops from Redis.
+    """Sends ``request_taken`` for each request it pops from Redis; keeps feed requests to itself.
 
     Requests wait in the worker (for robots.txt, for a download slot) before they reach
     the downloader; marked in flight only there, those a killed worker held were lost.
     A lost Redis stops the crawl (one line, exit status 1): the engine would otherwise ask
     for the next request, and log its traceback, every few seconds forever.
+
+    Every worker reads its feeds and sitemaps itself (they are small, and its state keeps their
+    validators); only the article requests they make are shared. In the shared queue, a busy worker
+    could take another's feed request and hold it behind its own downloads.
     """
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.own_feeds: deque[Request] = deque()
+
     def next_request(self) -> Request | None:
+        if self.own_feeds:
+            return self.own_feeds.popleft()
         request = None
         with stopping_on_run_error(self.spider.crawler):
             request = super().next_request()
@@ -32,11 +45,16 @@ class RedisScheduler(Scheduler):
         return request
 
     def enqueue_request(self, request: Request) -> bool:
+        if request.meta.get("newsbot_feed"):  # a redirect or retry of a feed request keeps its meta
+            self.own_feeds.append(request)
+            return True
         with stopping_on_run_error(self.spider.crawler):
             return super().enqueue_request(request)
         return False
 
     def has_pending_requests(self) -> bool:
+        if self.own_feeds:
+            return True
         with stopping_on_run_error(self.spider.crawler):
             return super().has_pending_requests()
         return False
