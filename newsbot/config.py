@@ -13,6 +13,7 @@ import difflib
 import errno
 import ipaddress
 import logging
+import math
 import os
 import re
 import shlex
@@ -97,6 +98,8 @@ def number(minimum: float, exclusive: bool = False, maximum: float | None = None
             parsed = None
         if parsed is None or parsed != parsed:
             return "not a number"
+        if parsed in (math.inf, -math.inf):
+            return "not a finite number"
         if maximum is not None and parsed > maximum:
             return "out of range"
         return None if parsed > minimum or (parsed == minimum and not exclusive) else "out of range"
@@ -172,6 +175,22 @@ def _url_problem(value: Any, schemes: Iterable[str]) -> str | None:
     if not parts.netloc and parts.scheme not in ("unix", "mailto"):
         return "no host"
     return None
+
+
+def redis_url() -> Rule:
+    """A Redis URL (``redis://``, ``rediss://``, ``unix://``) or empty; its database, after the host, a number."""
+    plain = url("redis", "rediss", "unix", empty_ok=True)
+
+    def check(value: Any) -> str | None:
+        problem = plain.check(value)
+        if problem or not value:
+            return problem
+        parts = urlsplit(value.strip())
+        if parts.scheme != "unix" and not re.fullmatch(r"/?\d*", parts.path):
+            return f"database {parts.path.lstrip('/')!r} is not a number (redis://host:6379/0)"
+        return None
+
+    return Rule(plain.accepts, check)
 
 
 def urls(*schemes: str) -> Rule:
@@ -373,7 +392,7 @@ RULES: dict[str, Rule] = {
     "NEWSBOT_WORKERS": integer(minimum=0, also=(-1,), meaning="-1: one per core, 0: in the crawl process"),
     # Deprecated and ignored; still checked, so a configuration that loaded before loads the same.
     "NEWSBOT_SUMMARY_WORKERS": integer(minimum=0, also=(-1,), meaning="-1: one per core"),
-    "NEWSBOT_REDIS_URL": url("redis", "rediss", "unix", empty_ok=True),
+    "NEWSBOT_REDIS_URL": redis_url(),
     "NEWSBOT_REDIS_IDLE_SECONDS": number(minimum=0, exclusive=True),
     "NEWSBOT_PROGRESS": boolean(),
     "NEWSBOT_CONTACT_URL": url("http", "https", "mailto"),

@@ -141,6 +141,77 @@ def test_a_workers_feed_requests_stay_out_of_the_shared_queue(redis_url):
     assert not scheduler.has_pending_requests()
 
 
+def test_once_redis_is_lost_no_call_waits_for_it_again(redis_server):
+    """A hung Redis: the first call waits out its timeout and the run stops; the calls of the
+    stopping crawl (every article in hand makes some) then fail at once, whatever client makes them."""
+    from newsbot.state.redis_client import Client, RedisLost, forget_loss
+
+    url, server = redis_server
+    client = Client.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+    assert client.ping()
+    os.kill(server.pid, signal.SIGSTOP)
+    try:
+        with pytest.raises(RedisLost):
+            client.get("newsbot:any")
+    finally:
+        os.kill(server.pid, signal.SIGCONT)
+    other = Client.from_url(url)
+    with pytest.raises(RedisLost, match="stopped answering"):
+        other.ping()  # Redis answers again, but this run is over
+    with pytest.raises(RedisLost), other.pipeline() as pipe:
+        pipe.get("newsbot:any").execute()
+    forget_loss(url)  # the next run
+    assert other.ping()
+
+
+def test_a_redis_restarted_mid_run_stops_the_run(tmp_path, redis_server):
+    """Restarted, Redis may have lost the queue and the in-flight list; its client reconnects silently,
+    and without this check the run would end with exit 0 and articles never posted."""
+    from scrapy.utils.test import get_crawler
+
+    from newsbot.config import STOPPED_STAT
+    from newsbot.runtime.distributed import RedisWorker
+    from newsbot.sources.feed import FeedSpider
+
+    url, server = redis_server
+    crawler = get_crawler(FeedSpider, {"NEWSBOT_REDIS_URL": url})
+    crawler.spider = FeedSpider.from_crawler(crawler, url="https://example.org/feed.xml")
+    crawler.engine = _Engine()
+    worker = RedisWorker(crawler, url)
+    worker.server_run = worker.server.run_id()
+    worker.tick()
+    assert not crawler.stats.get_value(STOPPED_STAT)
+    server.terminate()
+    server.wait()
+    port = url.rsplit(":", 1)[1].split("/")[0]
+    again = subprocess.Popen([server.args[0], "--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                              "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _until(lambda: _answers(url), "Redis restarted", again)
+        worker.tick()
+        assert "restarted during the run" in crawler.stats.get_value(STOPPED_STAT)
+        assert crawler.engine.closed == "newsbot_stopped"
+    finally:
+        again.terminate()
+        again.wait()
+
+
+class _Engine:
+    closed = ""
+
+    def close_spider(self, spider, reason: str) -> None:
+        self.closed = reason
+
+
+def _answers(url: str) -> bool:
+    import redis
+
+    try:
+        return redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
+    except redis.exceptions.ConnectionError:
+        return False
+
+
 def test_queue_length_reads_priority_and_fifo_queues(redis_url):
     import redis
 

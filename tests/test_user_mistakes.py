@@ -134,6 +134,12 @@ MISTAKES: dict[str, Mistake] = {
         [*CRAWL, "-s", "NEWSBOT_TRUSTED_HOSTS=intranet.example,not_a..host"], 2, ["NEWSBOT_TRUSTED_HOSTS", "not_a..host:"]
     ),
     "idle seconds 0": Mistake([*CRAWL, "-s", "NEWSBOT_REDIS_IDLE_SECONDS=0"], 2, ["NEWSBOT_REDIS_IDLE_SECONDS"]),
+    "idle seconds inf (the worker would never stop)": Mistake(
+        [*CRAWL, "-s", "NEWSBOT_REDIS_IDLE_SECONDS=inf"], 2, ["NEWSBOT_REDIS_IDLE_SECONDS=inf", "not a finite number"]
+    ),
+    "Redis database not a number": Mistake(
+        [*CRAWL, "-s", "NEWSBOT_REDIS_URL=redis://127.0.0.1:{dead}/abc"], 2, ["NEWSBOT_REDIS_URL", "database 'abc'"]
+    ),
     "log level LOUD": Mistake([*CRAWL, "-s", "LOG_LEVEL=LOUD"], 2, ["LOG_LEVEL", "INFO"]),
     "unknown option": Mistake([*CRAWL, "--fast"], 2, ["--fast"]),
     "unknown command": Mistake(["crawll"], 2, ["crawll"]),

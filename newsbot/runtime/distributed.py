@@ -26,7 +26,7 @@ from scrapy.utils.request import request_from_dict
 from twisted.internet import task
 
 from newsbot import signals as newsbot_signals
-from newsbot.config import STOPPED_STAT, RunError, stopping_on_run_error
+from newsbot.config import STOPPED_STAT, RunError, stopping_on_run_error, without_password
 from newsbot.state.base import url_key
 from newsbot.state.redis import PREFIX, WORKER_ID, connect
 
@@ -59,8 +59,14 @@ class RedisWorker:
     idle_seconds = 30.0
 
     def __init__(self, crawler: Crawler, url: str) -> None:
+        from newsbot.state.redis_client import forget_loss  # the optional redis extra, there when the URL is set
+
+        forget_loss(url)  # a new run: Redis may be back
         self.crawler = crawler
+        self.url = url
         self.server = connect(url)
+        self.server_run: str | None = None
+        """The Redis server's ``run_id`` when the crawl opened: a new one means it restarted since."""
         self.worker_id = WORKER_ID
         self.idle_seconds = crawler.settings.getfloat("NEWSBOT_REDIS_IDLE_SECONDS", self.idle_seconds)
         self.idle_since: float | None = None
@@ -90,6 +96,7 @@ class RedisWorker:
 
     def spider_opened(self, spider) -> None:
         with stopping_on_run_error(self.crawler):
+            self.server_run = self.server.run_id()
             self.beat()
         self.loop = task.LoopingCall(self.tick)
         self.loop.start(self.heartbeat_seconds / 3, now=False)
@@ -99,8 +106,16 @@ class RedisWorker:
 
     def tick(self) -> None:
         with stopping_on_run_error(self.crawler):
+            self.check_same_server()
             self.beat()
             self.take_over_dead_workers()
+
+    def check_same_server(self) -> None:
+        """A Redis restarted mid-run (its client reconnects without a word) may have lost the queue, the
+        duplicate filter and the in-flight list: articles would be lost and the run end as if complete."""
+        if self.server_run is not None and self.server.run_id() != self.server_run:
+            raise RunError(f"Redis at {without_password(self.url)} restarted during the run (what it held may be "
+                           "gone); the run stopped: run again")
 
     # In-flight entries are keyed by the feed entry's link, not the request's URL: a redirected
     # request (taken again from the queue, maybe by another worker) replaces its original's entry,
@@ -171,6 +186,7 @@ class RedisWorker:
         queue_key = self.crawler.settings.get("SCHEDULER_QUEUE_KEY", "").replace("%(spider)s", spider.name)
         busy = 0
         with stopping_on_run_error(self.crawler):
+            self.check_same_server()  # before it decides the crawl is over
             self.take_over_dead_workers()
             busy = self.server.hlen(self.inflight_key) or queue_length(self.server, queue_key)
         if self.crawler.stats.get_value(STOPPED_STAT):

@@ -7,14 +7,20 @@ Its own module: scrapy-redis is an optional dependency, loaded only when
 
 from __future__ import annotations
 
+import warnings
 from collections import deque
 from typing import Any
 
 from scrapy import Request
+from scrapy.exceptions import ScrapyDeprecationWarning
 from scrapy_redis.scheduler import Scheduler
 
 from newsbot import signals as newsbot_signals
 from newsbot.config import stopping_on_run_error
+
+# scrapy-redis still passes ``spider=`` to the stats collector: two WARNING lines in every worker's
+# log that no newsbot user can act on.
+warnings.filterwarnings("ignore", "Passing a 'spider' argument", ScrapyDeprecationWarning, r"scrapy_redis\.")
 
 
 class RedisScheduler(Scheduler):

@@ -1,9 +1,9 @@
 """The Redis client of every newsbot component and of scrapy-redis: a lost server is a :class:`RunError`.
 
-Redis going away mid-run (killed, restarted, unreachable) is not a bug to log with a traceback
+Redis going away mid-run (killed, restarted, unreachable, hung) is not a bug to log with a traceback
 from wherever it was noticed: the run cannot go on. Raised as :class:`RedisLost`, it reaches the
 component boundaries (scheduler, worker signals, spider middleware, writer), which stop the
-crawl with its one line and exit status 1. Its own module: ``redis`` is the optional extra.
+crawl with its one line and exit status 1; from then on no call waits for that Redis again. Its own module: ``redis`` is the optional extra.
 """
 
 from __future__ import annotations
@@ -16,6 +16,16 @@ from redis.client import Pipeline
 from newsbot.config import RunError, without_password
 
 LOST = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+
+_lost: dict[str, Exception] = {}
+"""URL -> the error that lost it, in this process: once one call found Redis gone, the run is
+stopping, and every later call (of any client of that URL) fails at once. Each would otherwise
+wait out its own timeout, and a crawl stopping with work in hand makes dozens of them."""
+
+
+def forget_loss(url: str) -> None:
+    """A new run on ``url`` (a crawl starting) tries Redis again."""
+    _lost.pop(url, None)
 
 
 class RedisLost(RunError):
@@ -30,9 +40,12 @@ class _Pipeline(Pipeline):
     url = ""
 
     def execute(self, raise_on_error: bool = True) -> list[Any]:
+        if self.url in _lost:
+            raise RedisLost(self.url, _lost[self.url])
         try:
             return super().execute(raise_on_error)
         except LOST as error:
+            _lost[self.url] = error
             raise RedisLost(self.url, error) from error
 
 
@@ -48,10 +61,20 @@ class Client(redis.Redis):
         return client
 
     def execute_command(self, *args: Any, **options: Any) -> Any:
+        if self.url in _lost:
+            raise RedisLost(self.url, _lost[self.url])
         try:
             return super().execute_command(*args, **options)
         except LOST as error:
+            _lost[self.url] = error
             raise RedisLost(self.url, error) from error
+
+    def run_id(self) -> str | None:
+        """The server's ``run_id``, new at each start of Redis; None where INFO is refused (some hosted Redis)."""
+        try:
+            return self.info("server").get("run_id")
+        except redis.exceptions.ResponseError:
+            return None
 
     def pipeline(self, transaction: bool = True, shard_hint: str | None = None) -> _Pipeline:
         pipe = _Pipeline(self.connection_pool, self.response_callbacks, transaction, shard_hint)
