@@ -596,6 +596,14 @@ def check_redis(redis_url: str) -> None:
             client.ping()
         finally:
             client.close()
+    except (redis.AuthenticationError, redis.ResponseError) as error:
+        if not isinstance(error, redis.AuthenticationError) and "auth" not in str(error).lower():
+            problem = "answered with an error"  # a database out of range, say
+        elif urlsplit(redis_url).password is None:
+            problem = "wants a password: redis://:PASSWORD@host:port/0 in NEWSBOT_REDIS_URL"
+        else:
+            problem = "refused the user or password in NEWSBOT_REDIS_URL"
+        raise RunError(f"Redis at {without_password(redis_url)} {problem} ({error})") from None
     except (redis.RedisError, OSError, ValueError) as error:
         raise RunError(f"Redis at {without_password(redis_url)} is unreachable ({error})") from None
 

@@ -341,6 +341,46 @@ def test_redis_going_away_mid_run_stops_it_with_one_line_and_exit_1(tmp_path, re
     assert json.loads((tmp_path / "site" / ".newsbot" / "last-run.json").read_text())["exit_status"] == 1
 
 
+def test_a_redis_password_missing_or_wrong_is_named_so(tmp_path):
+    """Not "unreachable": the Redis answered, and wants another password."""
+    import shutil
+    import socket
+
+    from newsbot.config import RunError, check_redis
+
+    binary = shutil.which("redis-server")
+    if binary is None:
+        if os.environ.get("CI"):
+            pytest.fail("redis-server is not installed; .ci/run installs it with apt-get")
+        pytest.skip("redis-server not installed")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--requirepass", "s3cret", "--save", "",
+                               "--appendonly", "no", "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _until(lambda: _listening(port), "Redis started", server)
+        with pytest.raises(RunError, match=r"wants a password: redis://:PASSWORD@"):
+            check_redis(f"redis://127.0.0.1:{port}/0")
+        with pytest.raises(RunError, match=r"redis://:\*\*\*@127.0.0.1:\d+/0 refused the user or password") as refused:
+            check_redis(f"redis://:wrong@127.0.0.1:{port}/0")
+        assert "wrong" not in str(refused.value)
+        check_redis(f"redis://:s3cret@127.0.0.1:{port}/0")
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def _listening(port: int) -> bool:
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+        return True
+    except OSError:
+        return False
+
+
 def test_a_redis_password_is_never_shown():
     from newsbot.config import without_password
     from newsbot.state.redis_client import RedisLost
