@@ -164,6 +164,35 @@ def test_once_redis_is_lost_no_call_waits_for_it_again(redis_server):
     assert other.ping()
 
 
+def test_a_hung_redis_is_waited_for_once_per_call():
+    """One socket timeout, not one per reconnection (redis-py's default retries a timeout up to ten
+    times: a worker took 65 s to stop). A Redis that accepts connections and never answers: the
+    connections it was asked to open wait unaccepted in its backlog, to be counted."""
+    import socket
+
+    from newsbot.state.redis_client import Client, RedisLost, forget_loss
+
+    with socket.socket() as hung:
+        hung.bind(("127.0.0.1", 0))
+        hung.listen(16)
+        url = f"redis://127.0.0.1:{hung.getsockname()[1]}/0"
+        client = Client.from_url(url, socket_timeout=0.3, socket_connect_timeout=0.3, retry_on_timeout=True)  # as scrapy-redis asks
+        try:
+            with pytest.raises(RedisLost, match="Timeout"), client.pipeline() as pipe:
+                pipe.zrange("newsbot:feed:requests", 0, 0).zremrangebyrank("newsbot:feed:requests", 0, 0).execute()
+        finally:
+            forget_loss(url)
+        hung.setblocking(False)
+        opened = 0
+        while True:
+            try:
+                hung.accept()[0].close()
+            except BlockingIOError:
+                break
+            opened += 1
+    assert opened == 1
+
+
 def test_a_redis_restarted_mid_run_stops_the_run(tmp_path, redis_server):
     """Restarted, Redis may have lost the queue and the in-flight list; its client reconnects silently,
     and without this check the run would end with exit 0 and articles never posted."""

@@ -11,7 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 import redis
+from redis.backoff import NoBackoff
 from redis.client import Pipeline
+from redis.retry import Retry
 
 from newsbot.config import RunError, without_password
 
@@ -56,6 +58,11 @@ class Client(redis.Redis):
 
     @classmethod
     def from_url(cls, url: str, **kwargs: Any) -> Client:
+        # A call waits at most one socket timeout: redis-py (and scrapy-redis's REDIS_PARAMS) would
+        # reconnect after a timeout and wait again, up to ten times. A dropped connection (Redis closes
+        # idle ones) is still opened again once.
+        kwargs["retry"] = Retry(NoBackoff(), 1, supported_errors=(redis.exceptions.ConnectionError,))
+        kwargs["retry_on_timeout"] = False
         client = super().from_url(url, **kwargs)
         client.url = url
         return client
