@@ -180,19 +180,21 @@ def build_with_jekyll(jekyll: str, site_dir: Path, destination: Path, min_pages:
     return built
 
 
-@pytest.fixture
-def redis_server(tmp_path):
-    """A real redis-server on a free 127.0.0.1 port: its URL and its process."""
+def start_redis(directory: Path, *options: str, port: int = 0) -> tuple[str, subprocess.Popen]:
+    """A real redis-server on 127.0.0.1 (on ``port``, or a free one), once it accepts connections:
+    its URL and its process. ``options``: more of its command-line options (``--requirepass``)."""
     binary = shutil.which("redis-server")
     if binary is None:
         if os.environ.get("CI"):
             pytest.fail("redis-server is not installed; .ci/run installs it with apt-get")
         pytest.skip("redis-server not installed")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    if not port:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
     server = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(directory),
+         *options],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 20
@@ -202,7 +204,14 @@ def redis_server(tmp_path):
             break
         except OSError:
             time.sleep(0.1)
-    yield f"redis://127.0.0.1:{port}/0", server
+    return f"redis://127.0.0.1:{port}/0", server
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """A real redis-server on a free 127.0.0.1 port: its URL and its process."""
+    url, server = start_redis(tmp_path)
+    yield url, server
     server.terminate()
     server.wait(timeout=20)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, PROJECT_ROOT, newsbot_command, read_post
+from conftest import FIXTURES, PROJECT_ROOT, newsbot_command, read_post, start_redis
 from scrapy import Request
 
 from newsbot.devserver import LocalServer, SavedPage, load_saved_pages, respond
@@ -212,11 +212,8 @@ def test_a_redis_restarted_mid_run_stops_the_run(tmp_path, redis_server):
     assert not crawler.stats.get_value(STOPPED_STAT)
     server.terminate()
     server.wait()
-    port = url.rsplit(":", 1)[1].split("/")[0]
-    again = subprocess.Popen([server.args[0], "--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                              "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, again = start_redis(tmp_path, port=int(url.rsplit(":", 1)[1].split("/")[0]))  # empty, as without persistence
     try:
-        _until(lambda: _answers(url), "Redis restarted", again)
         worker.tick()
         assert "restarted during the run" in crawler.stats.get_value(STOPPED_STAT)
         assert crawler.engine.closed == "newsbot_stopped"
@@ -230,15 +227,6 @@ class _Engine:
 
     def close_spider(self, spider, reason: str) -> None:
         self.closed = reason
-
-
-def _answers(url: str) -> bool:
-    import redis
-
-    try:
-        return redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
-    except redis.exceptions.ConnectionError:
-        return False
 
 
 def test_queue_length_reads_priority_and_fifo_queues(redis_url):
@@ -372,42 +360,19 @@ def test_redis_going_away_mid_run_stops_it_with_one_line_and_exit_1(tmp_path, re
 
 def test_a_redis_password_missing_or_wrong_is_named_so(tmp_path):
     """Not "unreachable": the Redis answered, and wants another password."""
-    import shutil
-    import socket
-
     from newsbot.config import RunError, check_redis
 
-    binary = shutil.which("redis-server")
-    if binary is None:
-        if os.environ.get("CI"):
-            pytest.fail("redis-server is not installed; .ci/run installs it with apt-get")
-        pytest.skip("redis-server not installed")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--requirepass", "s3cret", "--save", "",
-                               "--appendonly", "no", "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url, server = start_redis(tmp_path, "--requirepass", "s3cret")
     try:
-        _until(lambda: _listening(port), "Redis started", server)
         with pytest.raises(RunError, match=r"wants a password: redis://:PASSWORD@"):
-            check_redis(f"redis://127.0.0.1:{port}/0")
+            check_redis(url)
         with pytest.raises(RunError, match=r"redis://:\*\*\*@127.0.0.1:\d+/0 refused the user or password") as refused:
-            check_redis(f"redis://:wrong@127.0.0.1:{port}/0")
+            check_redis(url.replace("redis://", "redis://:wrong@"))
         assert "wrong" not in str(refused.value)
-        check_redis(f"redis://:s3cret@127.0.0.1:{port}/0")
+        check_redis(url.replace("redis://", "redis://:s3cret@"))
     finally:
         server.terminate()
         server.wait()
-
-
-def _listening(port: int) -> bool:
-    import socket
-
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-        return True
-    except OSError:
-        return False
 
 
 def test_a_redis_password_is_never_shown():
