@@ -3,7 +3,8 @@
 Redis going away mid-run (killed, restarted, unreachable, hung) is not a bug to log with a traceback
 from wherever it was noticed: the run cannot go on. Raised as :class:`RedisLost`, it reaches the
 component boundaries (scheduler, worker signals, spider middleware, writer), which stop the
-crawl with its one line and exit status 1; from then on no call waits for that Redis again. Its own module: ``redis`` is the optional extra.
+crawl with its one line and exit status 1; from then on no call of the run waits for that Redis
+again. Its own module: ``redis`` is the optional extra.
 """
 
 from __future__ import annotations
