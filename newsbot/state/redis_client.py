@@ -9,6 +9,7 @@ again. Its own module: ``redis`` is the optional extra.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import redis
@@ -39,17 +40,22 @@ class RedisLost(RunError):
                          "bring Redis back and run again")
 
 
+def _answer(url: str, call: Callable[..., Any], *args: Any, **options: Any) -> Any:
+    """``call``'s answer from the Redis at ``url``; :class:`RedisLost` at once if this run lost it already."""
+    if url in _lost:
+        raise RedisLost(url, _lost[url])
+    try:
+        return call(*args, **options)
+    except LOST as error:
+        _lost[url] = error
+        raise RedisLost(url, error) from error
+
+
 class _Pipeline(Pipeline):
     url = ""
 
     def execute(self, raise_on_error: bool = True) -> list[Any]:
-        if self.url in _lost:
-            raise RedisLost(self.url, _lost[self.url])
-        try:
-            return super().execute(raise_on_error)
-        except LOST as error:
-            _lost[self.url] = error
-            raise RedisLost(self.url, error) from error
+        return _answer(self.url, super().execute, raise_on_error)
 
 
 class Client(redis.Redis):
@@ -69,13 +75,7 @@ class Client(redis.Redis):
         return client
 
     def execute_command(self, *args: Any, **options: Any) -> Any:
-        if self.url in _lost:
-            raise RedisLost(self.url, _lost[self.url])
-        try:
-            return super().execute_command(*args, **options)
-        except LOST as error:
-            _lost[self.url] = error
-            raise RedisLost(self.url, error) from error
+        return _answer(self.url, super().execute_command, *args, **options)
 
     def run_id(self) -> str | None:
         """The server's ``run_id``, new at each start of Redis; None where INFO is refused (some hosted Redis)."""
