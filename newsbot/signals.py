@@ -9,4 +9,5 @@ post_writing = object()
 directory), ``item``. Sent before the write, so a run killed right after it still has it noted."""
 
 request_taken = object()
-"""A worker took a request from the shared Redis queue; args: ``request``, ``spider``."""
+"""A worker took a request from the shared Redis queue; args: ``request``, ``spider``, ``encoded`` (the
+request as the queue held it, listed under the worker's ``taken`` key until it is in flight)."""

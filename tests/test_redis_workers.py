@@ -16,6 +16,7 @@ from conftest import FIXTURES, PROJECT_ROOT, newsbot_command, read_post, start_r
 from scrapy import Request
 
 from newsbot.devserver import LocalServer, SavedPage, load_saved_pages, respond
+from newsbot.state.base import url_key
 from newsbot.state.history import RunHistory
 
 
@@ -225,8 +226,68 @@ def test_a_redis_restarted_mid_run_stops_the_run(tmp_path, redis_server):
 class _Engine:
     closed = ""
 
+    def __init__(self) -> None:
+        self.crawled: list[Request] = []
+
     def close_spider(self, spider, reason: str) -> None:
         self.closed = reason
+
+    def crawl(self, request: Request) -> None:
+        self.crawled.append(request)
+
+
+def _taking_scheduler(redis_url: str):
+    """A Redis worker's scheduler and its RedisWorker on one crawler, as a crawl opens them."""
+    from scrapy.utils.test import get_crawler
+
+    from newsbot.runtime.distributed import RedisAddon, RedisWorker
+    from newsbot.runtime.redis_scheduler import RedisScheduler
+    from newsbot.sources.feed import FeedSpider
+
+    crawler = get_crawler(FeedSpider, {"NEWSBOT_REDIS_URL": redis_url, "ADDONS": {RedisAddon: 0}})
+    crawler.spider = spider = FeedSpider.from_crawler(crawler, url="https://example.org/feed.xml")
+    crawler.engine = _Engine()
+    worker = RedisWorker.from_crawler(crawler)
+    scheduler = RedisScheduler.from_crawler(crawler)
+    scheduler.open(spider)
+    return scheduler, worker
+
+
+def test_a_request_taken_is_listed_in_flight_and_off_the_taken_list(redis_url):
+    import redis
+
+    from newsbot.feeds import FeedEntry
+
+    scheduler, worker = _taking_scheduler(redis_url)
+    article = Request("https://example.org/a", cb_kwargs={"entry": FeedEntry(url="https://example.org/a")})
+    assert scheduler.enqueue_request(article)
+    assert scheduler.next_request().url == article.url
+    server = redis.Redis.from_url(redis_url)
+    assert server.keys("newsbot:feed:taken:*") == []
+    assert list(_inflight(redis_url)) == [url_key(article.url)]
+
+
+def test_a_pop_whose_answer_never_came_is_taken_over(redis_url):
+    """Redis carried out a worker's pop after the worker stopped waiting for it (hung, or the connection
+    dropped): the request left the queue, already in the duplicate filter, and no worker was fetching it.
+    The pop listed it under the worker's ``taken`` key; when that worker is dead, it goes back to work."""
+    import redis
+
+    from newsbot.feeds import FeedEntry
+    from newsbot.runtime.distributed import taken_key
+
+    scheduler, worker = _taking_scheduler(redis_url)
+    article = Request("https://example.org/a", cb_kwargs={"entry": FeedEntry(url="https://example.org/a")})
+    assert scheduler.enqueue_request(article)
+    scheduler.queue.taken_key = taken_key("feed", "elsewhere:4242:dead01")  # another worker's pop, its answer lost
+    assert scheduler.queue.pop() is not None
+    server = redis.Redis.from_url(redis_url)
+    assert not scheduler.has_pending_requests() and _inflight(redis_url) == {}
+    worker.take_over_dead_workers()  # each heartbeat tick: the other worker's heartbeat is long gone
+    assert [request.url for request in worker.crawler.engine.crawled] == [article.url]
+    assert worker.crawler.engine.crawled[0].dont_filter  # past the duplicate filter that already knows it
+    assert server.keys("newsbot:feed:taken:*") == []
+    assert worker.crawler.stats.get_value("newsbot/redis/taken_over") == 1
 
 
 def test_queue_length_reads_priority_and_fifo_queues(redis_url):

@@ -5,9 +5,9 @@
 - What was posted lives in Redis too (:class:`~newsbot.state.redis.RedisStateStore`), and a post is
   written only under an atomic claim (``SET NX``), so two workers finishing the same story post it once.
 - Every worker keeps a heartbeat key alive; the article requests it has taken are listed with its
-  id. When a worker's heartbeat expires (it died), another worker puts its requests back in the
-  queue. Workers stop when the queue and the in-flight list stay empty for
-  ``NEWSBOT_REDIS_IDLE_SECONDS``.
+  id, in the same step as it takes them from the queue. When a worker's heartbeat expires (it
+  died), another worker puts its requests back in the queue. Workers stop when the queue and the
+  in-flight list stay empty for ``NEWSBOT_REDIS_IDLE_SECONDS``.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ class RedisAddon:
             "SCHEDULER_PERSIST": True,  # one worker closing must not flush the others' queue
             "REDIS_URL": url,
             "SCHEDULER_QUEUE_KEY": f"{PREFIX}:%(spider)s:requests",
+            "SCHEDULER_QUEUE_CLASS": "newsbot.runtime.redis_scheduler.TakingQueue",
             "SCHEDULER_DUPEFILTER_KEY": f"{PREFIX}:%(spider)s:dupefilter",
             "REDIS_PARAMS": {"redis_cls": "newsbot.state.redis_client.Client"},  # Redis lost: one line, not tracebacks
         }.items():
@@ -65,6 +66,8 @@ class RedisWorker:
         self.crawler = crawler
         self.url = url
         self.server = connect(url)
+        self.encoded_server = connect(url, text=False)
+        """For the encoded requests of the ``taken`` lists (pickles, not text)."""
         self.server_run: str | None = None
         """The Redis server's ``run_id`` when the crawl opened: a new one means it restarted since."""
         self.worker_id = WORKER_ID
@@ -121,14 +124,17 @@ class RedisWorker:
     # request (taken again from the queue, maybe by another worker) replaces its original's entry,
     # and every way an article ends (item, failure, not HTML, callback error, dropped redirect) finds it.
 
-    def request_taken(self, request: Request, spider) -> None:
-        """Listed as this worker's as soon as it leaves the shared queue, so no kill can lose it."""
-        if "entry" not in request.cb_kwargs:
-            return  # feeds are read by every worker; only article requests are shared work
-        request_data = base64.b64encode(pickle.dumps(request.to_dict(spider=spider))).decode("ascii")
-        payload = json.dumps({"worker": self.worker_id, "request": request_data})
-        with stopping_on_run_error(self.crawler):
-            self.server.hset(self.inflight_key, url_key(request.cb_kwargs["entry"].url), payload)
+    def request_taken(self, request: Request, spider, encoded: bytes | None = None) -> None:
+        """Listed in flight as this worker's, and off its ``taken`` list (``encoded``: as the queue held
+        it), in one transaction: no kill, and no Redis lost in between, can lose it."""
+        with stopping_on_run_error(self.crawler), self.server.pipeline() as transaction:
+            if "entry" in request.cb_kwargs:  # every article request; feeds are each worker's own
+                request_data = base64.b64encode(pickle.dumps(request.to_dict(spider=spider))).decode("ascii")
+                payload = json.dumps({"worker": self.worker_id, "request": request_data})
+                transaction.hset(self.inflight_key, url_key(request.cb_kwargs["entry"].url), payload)
+            if encoded is not None:
+                transaction.lrem(taken_key(spider.name, self.worker_id), 1, encoded)
+            transaction.execute()
 
     def item_done(self, item, spider, **kwargs) -> None:
         self.finish(getattr(item, "feed_url", "") or getattr(item, "url", ""))
@@ -161,7 +167,7 @@ class RedisWorker:
                 self.server.hdel(self.inflight_key, key)
 
     def take_over_dead_workers(self) -> None:
-        dead: set[str] = set()
+        dead = self.take_over_taken()
         for key, payload in self.server.hgetall(self.inflight_key).items():
             entry = json.loads(payload)
             if entry["worker"] == self.worker_id or self.server.exists(f"{PREFIX}:worker:{entry['worker']}"):
@@ -176,6 +182,26 @@ class RedisWorker:
         if dead:
             self.release_claims_of(dead)
 
+    def take_over_taken(self) -> set[str]:
+        """Requeue what dead workers took from the queue and never listed in flight (Redis carried out a
+        pop whose answer they never got); this worker's own list is empty between two pops unless
+        that happened to it. Returns the dead workers."""
+        spider = self.crawler.spider
+        dead: set[str] = set()
+        prefix = taken_key(spider.name, "")
+        for key in self.encoded_server.scan_iter(f"{prefix}*"):
+            worker = key.decode("utf-8")[len(prefix):]
+            if worker != self.worker_id and self.server.exists(f"{PREFIX}:worker:{worker}"):
+                continue
+            if worker != self.worker_id:
+                dead.add(worker)
+            while (encoded := self.encoded_server.lpop(key)) is not None:  # each one to a single worker
+                request = request_from_dict(pickle.loads(encoded), spider=spider).replace(dont_filter=True)
+                logger.warning("taking over %s, taken from the queue by %s and never started", request.url, worker)
+                self.crawler.stats.inc_value("newsbot/redis/taken_over")
+                self.crawler.engine.crawl(request)
+        return dead
+
     def release_claims_of(self, workers: set[str]) -> None:
         """Post claims a dead worker held (it died mid-write): the taken-over articles need them."""
         for key in self.server.scan_iter(f"{PREFIX}:claim:*"):
@@ -188,7 +214,10 @@ class RedisWorker:
         with stopping_on_run_error(self.crawler):
             self.check_same_server()  # before it decides the crawl is over
             self.take_over_dead_workers()
-            busy = self.server.hlen(self.inflight_key) or queue_length(self.server, queue_key)
+            busy = (
+                self.server.hlen(self.inflight_key) or queue_length(self.server, queue_key)
+                or next(self.server.scan_iter(f"{taken_key(spider.name, '')}*"), None)
+            )
         if self.crawler.stats.get_value(STOPPED_STAT):
             return  # stopped (Redis gone, disk full): nothing to wait for
         now = time.monotonic()
@@ -206,6 +235,11 @@ class RedisWorker:
             self.server.delete(f"{PREFIX}:worker:{self.worker_id}")
         except RunError:
             logger.debug("Redis gone at close: the heartbeat key expires by itself")
+
+
+def taken_key(spider: str, worker: str) -> str:
+    """The list of requests ``worker`` took from ``spider``'s queue and has not yet listed in flight."""
+    return f"{PREFIX}:{spider}:taken:{worker}"
 
 
 def _entry_url(request: Request | None) -> str:

@@ -13,14 +13,46 @@ from typing import Any
 
 from scrapy import Request
 from scrapy.exceptions import ScrapyDeprecationWarning
+from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 
 from newsbot import signals as newsbot_signals
 from newsbot.config import stopping_on_run_error
+from newsbot.runtime.distributed import taken_key
+from newsbot.state.redis import WORKER_ID
 
 # scrapy-redis still passes ``spider=`` to the stats collector: two WARNING lines in every worker's
 # log that no newsbot user can act on.
 warnings.filterwarnings("ignore", "Passing a 'spider' argument", ScrapyDeprecationWarning, r"scrapy_redis\.")
+
+
+class TakingQueue(PriorityQueue):
+    """scrapy-redis's priority queue whose pop also lists the request as taken by this worker, in one step.
+
+    A pop whose answer never arrives (Redis hung past the client's timeout, a dropped connection) may
+    still be carried out by Redis: the request would leave the queue, already in the duplicate filter,
+    and be lost. Listed under the worker's ``taken`` key in the same Lua script, it is put back in the
+    queue by whichever worker finds this one dead, as its in-flight requests are.
+    """
+
+    _POP = """
+    local top = redis.call('ZRANGE', KEYS[1], 0, 0)
+    if #top == 0 then return false end
+    redis.call('ZREMRANGEBYRANK', KEYS[1], 0, 0)
+    redis.call('RPUSH', KEYS[2], top[1])
+    return top[1]
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.taken_key = taken_key(self.spider.name, WORKER_ID)
+        self.popped: bytes | None = None
+        """The encoded request the last pop took: the worker removes it from ``taken_key`` once in flight."""
+        self._pop = self.server.register_script(self._POP)
+
+    def pop(self, timeout: int = 0) -> Request | None:
+        self.popped = self._pop(keys=[self.key, self.taken_key])
+        return self._decode_request(self.popped) if self.popped is not None else None
 
 
 class RedisScheduler(Scheduler):
@@ -47,7 +79,9 @@ class RedisScheduler(Scheduler):
         with stopping_on_run_error(self.spider.crawler):
             request = super().next_request()
         if request is not None:
-            self.spider.crawler.signals.send_catch_log(newsbot_signals.request_taken, request=request, spider=self.spider)
+            self.spider.crawler.signals.send_catch_log(
+                newsbot_signals.request_taken, request=request, spider=self.spider, encoded=getattr(self.queue, "popped", None)
+            )
         return request
 
     def enqueue_request(self, request: Request) -> bool:

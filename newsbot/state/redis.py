@@ -23,12 +23,12 @@ SOCKET_TIMEOUT = 30
 """Seconds a Redis call may wait (scrapy-redis's own default): a hung server stops the run, not freezes it."""
 
 
-def connect(url: str):
+def connect(url: str, text: bool = True):
     """A client for the Redis at ``url`` whose loss raises :class:`~newsbot.state.redis_client.RedisLost`
-    (the ``redis`` package is the optional ``redis`` extra)."""
+    (the ``redis`` package is the optional ``redis`` extra); with ``text=False`` it answers bytes."""
     from newsbot.state.redis_client import Client
 
-    return Client.from_url(url, decode_responses=True, socket_timeout=SOCKET_TIMEOUT,
+    return Client.from_url(url, decode_responses=text, socket_timeout=SOCKET_TIMEOUT,
                            socket_connect_timeout=SOCKET_TIMEOUT)
 
 
