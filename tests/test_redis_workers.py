@@ -258,7 +258,7 @@ def test_a_request_taken_is_listed_in_flight_and_off_the_taken_list(redis_url):
 
     from newsbot.feeds import FeedEntry
 
-    scheduler, worker = _taking_scheduler(redis_url)
+    scheduler, _ = _taking_scheduler(redis_url)  # the worker hears the take through its signal
     article = Request("https://example.org/a", cb_kwargs={"entry": FeedEntry(url="https://example.org/a")})
     assert scheduler.enqueue_request(article)
     assert scheduler.next_request().url == article.url
