@@ -19,7 +19,8 @@ _CONTROL_CHARACTER_LIST = "".join(map(chr, [*range(0x00, 0x09), 0x0B, 0x0C, *ran
 _CONTROL_CHARACTERS = re.compile(f"[{re.escape(_CONTROL_CHARACTER_LIST)}]")
 # huge_tree stays off: libxml2 then stops reading a page nested deeper than 255 elements
 # (a nesting bomb costs nothing) instead of building the whole tree.
-_PARSER = html_parser(remove_comments=True, remove_pis=True, collect_ids=False)
+# Given UTF-8 bytes rather than str: libxml2 reads them a fifth faster than the str's own code units.
+_PARSER = html_parser(remove_comments=True, remove_pis=True, collect_ids=False, encoding="utf-8")
 
 
 def decode_html(body: bytes | str, content_type: str | None = None) -> str:
@@ -62,7 +63,7 @@ def _is_single_byte(encoding: str) -> bool:
 def parse_html(text: str) -> tuple[lxml.html.HtmlElement | None, bool]:
     """Parse a page into an lxml tree (None when there is no document at all), and whether the
     parser stopped at its limits (a page nested deeper than it reads), keeping what came before."""
-    # lxml refuses str input that carries an XML encoding declaration.
+    # An XML declaration's encoding would override the parser's UTF-8.
     if text.lstrip().startswith("<?xml"):
         text = text.split("?>", 1)[-1]
     if any(char in text for char in _CONTROL_CHARACTER_LIST):  # 30 searches are a third of one regex scan
@@ -70,7 +71,7 @@ def parse_html(text: str) -> tuple[lxml.html.HtmlElement | None, bool]:
     if not text.strip():
         return None, False
     try:
-        tree = lxml.html.document_fromstring(text, parser=_PARSER)
+        tree = lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=_PARSER)
     except (etree.ParserError, ValueError) as exc:
         logger.debug("unparseable page: %s", exc)
         return None, False
