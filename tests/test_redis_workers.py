@@ -274,19 +274,23 @@ def test_a_pop_whose_answer_never_came_is_taken_over(redis_url):
     import redis
 
     from newsbot.feeds import FeedEntry
-    from newsbot.runtime.distributed import taken_key
 
     scheduler, worker = _taking_scheduler(redis_url)
     article = Request("https://example.org/a", cb_kwargs={"entry": FeedEntry(url="https://example.org/a")})
     assert scheduler.enqueue_request(article)
-    scheduler.queue.taken_key = taken_key("feed", "elsewhere:4242:dead01")  # another worker's pop, its answer lost
+    scheduler.queue.worker_id = "elsewhere:4242:dead01"  # another worker's pop, its answer lost
     assert scheduler.queue.pop() is not None
     server = redis.Redis.from_url(redis_url)
     assert not scheduler.has_pending_requests() and _inflight(redis_url) == {}
-    worker.take_over_dead_workers()  # each heartbeat tick: the other worker's heartbeat is long gone
+    server.set("newsbot:worker:elsewhere:4242:dead01", "alive", ex=60)  # not yet known to be dead
+    worker.take_over_dead_workers()
+    assert worker.crawler.engine.crawled == [] and worker.has_taken("feed")  # still work: no worker stops
+    server.delete("newsbot:worker:elsewhere:4242:dead01")  # its heartbeat expired
+    worker.take_over_dead_workers()  # each heartbeat tick
     assert [request.url for request in worker.crawler.engine.crawled] == [article.url]
     assert worker.crawler.engine.crawled[0].dont_filter  # past the duplicate filter that already knows it
     assert server.keys("newsbot:feed:taken:*") == []
+    assert server.smembers("newsbot:feed:takers") == set()  # the dead worker is forgotten
     assert worker.crawler.stats.get_value("newsbot/redis/taken_over") == 1
 
 

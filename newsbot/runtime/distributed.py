@@ -188,19 +188,23 @@ class RedisWorker:
         that happened to it. Returns the dead workers."""
         spider = self.crawler.spider
         dead: set[str] = set()
-        prefix = taken_key(spider.name, "")
-        for key in self.encoded_server.scan_iter(f"{prefix}*"):
-            worker = key.decode("utf-8")[len(prefix):]
+        for worker in self.server.smembers(takers_key(spider.name)):
             if worker != self.worker_id and self.server.exists(f"{PREFIX}:worker:{worker}"):
                 continue
-            if worker != self.worker_id:
-                dead.add(worker)
-            while (encoded := self.encoded_server.lpop(key)) is not None:  # each one to a single worker
+            # Each request to a single worker (the pop is atomic), as scrapy-redis encoded it (pickle).
+            while (encoded := self.encoded_server.lpop(taken_key(spider.name, worker))) is not None:
                 request = request_from_dict(pickle.loads(encoded), spider=spider).replace(dont_filter=True)
                 logger.warning("taking over %s, taken from the queue by %s and never started", request.url, worker)
                 self.crawler.stats.inc_value("newsbot/redis/taken_over")
                 self.crawler.engine.crawl(request)
+            if worker != self.worker_id:
+                dead.add(worker)
+                self.server.srem(takers_key(spider.name), worker)
         return dead
+
+    def has_taken(self, spider_name: str) -> bool:
+        """Whether a request waits in any worker's ``taken`` list (a dead worker's, not yet taken over)."""
+        return any(self.server.exists(taken_key(spider_name, worker)) for worker in self.server.smembers(takers_key(spider_name)))
 
     def release_claims_of(self, workers: set[str]) -> None:
         """Post claims a dead worker held (it died mid-write): the taken-over articles need them."""
@@ -215,8 +219,7 @@ class RedisWorker:
             self.check_same_server()  # before it decides the crawl is over
             self.take_over_dead_workers()
             busy = (
-                self.server.hlen(self.inflight_key) or queue_length(self.server, queue_key)
-                or next(self.server.scan_iter(f"{taken_key(spider.name, '')}*"), None)
+                self.server.hlen(self.inflight_key) or queue_length(self.server, queue_key) or self.has_taken(spider.name)
             )
         if self.crawler.stats.get_value(STOPPED_STAT):
             return  # stopped (Redis gone, disk full): nothing to wait for
@@ -233,6 +236,8 @@ class RedisWorker:
             self.loop.stop()
         try:
             self.server.delete(f"{PREFIX}:worker:{self.worker_id}")
+            if not self.server.exists(taken_key(spider.name, self.worker_id)):
+                self.server.srem(takers_key(spider.name), self.worker_id)
         except RunError:
             logger.debug("Redis gone at close: the heartbeat key expires by itself")
 
@@ -240,6 +245,11 @@ class RedisWorker:
 def taken_key(spider: str, worker: str) -> str:
     """The list of requests ``worker`` took from ``spider``'s queue and has not yet listed in flight."""
     return f"{PREFIX}:{spider}:taken:{worker}"
+
+
+def takers_key(spider: str) -> str:
+    """The set of workers that may have a ``taken`` list: looked up, not scanned for, on every tick."""
+    return f"{PREFIX}:{spider}:takers"
 
 
 def _entry_url(request: Request | None) -> str:

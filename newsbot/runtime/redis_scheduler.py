@@ -18,7 +18,7 @@ from scrapy_redis.scheduler import Scheduler
 
 from newsbot import signals as newsbot_signals
 from newsbot.config import stopping_on_run_error
-from newsbot.runtime.distributed import taken_key
+from newsbot.runtime.distributed import takers_key, taken_key
 from newsbot.state.redis import WORKER_ID
 
 # scrapy-redis still passes ``spider=`` to the stats collector: two WARNING lines in every worker's
@@ -40,18 +40,20 @@ class TakingQueue(PriorityQueue):
     if #top == 0 then return false end
     redis.call('ZREMRANGEBYRANK', KEYS[1], 0, 0)
     redis.call('RPUSH', KEYS[2], top[1])
+    redis.call('SADD', KEYS[3], ARGV[1])
     return top[1]
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.taken_key = taken_key(self.spider.name, WORKER_ID)
+        self.worker_id = WORKER_ID
         self.popped: bytes | None = None
-        """The encoded request the last pop took: the worker removes it from ``taken_key`` once in flight."""
+        """The encoded request the last pop took: the worker takes it off its ``taken`` list once in flight."""
         self._pop = self.server.register_script(self._POP)
 
     def pop(self, timeout: int = 0) -> Request | None:
-        self.popped = self._pop(keys=[self.key, self.taken_key])
+        taken = taken_key(self.spider.name, self.worker_id)
+        self.popped = self._pop(keys=[self.key, taken, takers_key(self.spider.name)], args=[self.worker_id])
         return self._decode_request(self.popped) if self.popped is not None else None
 
 
