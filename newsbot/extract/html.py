@@ -19,7 +19,7 @@ _CONTROL_CHARACTER_LIST = "".join(map(chr, [*range(0x00, 0x09), 0x0B, 0x0C, *ran
 _CONTROL_CHARACTERS = re.compile(f"[{re.escape(_CONTROL_CHARACTER_LIST)}]")
 # huge_tree stays off: libxml2 then stops reading a page nested deeper than 255 elements
 # (a nesting bomb costs nothing) instead of building the whole tree.
-# Given UTF-8 bytes rather than str: libxml2 reads them a fifth faster than the str's own code units.
+# Given UTF-8 bytes rather than str: libxml2 reads them quicker (6 % on 800 bench pages) than a str's code units.
 _PARSER = html_parser(remove_comments=True, remove_pis=True, collect_ids=False, encoding="utf-8")
 
 
