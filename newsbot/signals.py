@@ -2,7 +2,7 @@
 
 article_failed = object()
 """An article request ended without an article (HTTP error, timeout, reset, not HTML);
-args: ``url`` (the feed entry's link, whatever the redirects), ``spider``."""
+args: ``url`` (the feed entry's link, whatever the redirects), ``spider``, ``request`` (the one that failed)."""
 
 post_writing = object()
 """A post file is about to be written (new or rewritten); args: ``path`` (relative to the output

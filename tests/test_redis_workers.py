@@ -294,6 +294,30 @@ def test_a_pop_whose_answer_never_came_is_taken_over(redis_url):
     assert worker.crawler.stats.get_value("newsbot/redis/taken_over") == 1
 
 
+def test_a_failed_article_is_asked_for_again_at_the_next_reading_of_its_feed(redis_url):
+    """The shared duplicate filter outlives the run: an article whose page failed for a while (a 503,
+    a timeout) would be refused by it at every later reading of the feed, and never posted."""
+    from scrapy.http import Response
+    from twisted.python.failure import Failure
+
+    from newsbot.feeds import FeedEntry
+    from newsbot.sources.feed import FeedSpider
+
+    scheduler, worker = _taking_scheduler(redis_url)
+    entry = FeedEntry(url="https://example.org/a")
+    article = Request(entry.url, cb_kwargs={"entry": entry})
+    assert scheduler.enqueue_request(article) and scheduler.next_request()
+    assert not scheduler.enqueue_request(article.replace())  # the feed read again, in this run or the next
+    moved = article.replace(url="https://example.org/moved", meta={"redirect_urls": [entry.url]})
+    assert scheduler.enqueue_request(moved) and scheduler.next_request()
+    failure = Failure(ValueError("HTTP 503"))
+    failure.request = moved
+    FeedSpider.article_failed(worker.crawler.spider, failure)
+    assert _inflight(redis_url) == {}
+    assert scheduler.enqueue_request(article.replace())  # asked for again
+    assert scheduler.enqueue_request(moved.replace())
+
+
 def test_queue_length_reads_priority_and_fifo_queues(redis_url):
     import redis
 

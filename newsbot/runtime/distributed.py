@@ -139,9 +139,22 @@ class RedisWorker:
     def item_done(self, item, spider, **kwargs) -> None:
         self.finish(getattr(item, "feed_url", "") or getattr(item, "url", ""))
 
-    def article_failed(self, url: str, spider) -> None:
-        """An article request ended without an article: it is no longer in flight."""
+    def article_failed(self, url: str, spider, request: Request | None = None) -> None:
+        """An article request ended without an article: it is no longer in flight, and the shared
+        duplicate filter forgets it (and the link it was made for), so that the next reading of the
+        feed asks for it again, as a run without Redis does: a page that failed for a while (a 503,
+        a timeout) is not lost for good."""
         self.finish(url)
+        with stopping_on_run_error(self.crawler):
+            self.forget(Request(url), *([request] if request is not None else []))
+
+    def forget(self, *requests: Request) -> None:
+        """Take ``requests`` out of the shared duplicate filter."""
+        from scrapy_redis.dupefilter import RFPDupeFilter  # the optional redis extra, there when the URL is set
+
+        key = self.crawler.settings.get("SCHEDULER_DUPEFILTER_KEY", "") % {"spider": self.crawler.spider.name}
+        fingerprints = RFPDupeFilter(self.server, key)
+        self.server.srem(key, *{fingerprints.request_fingerprint(request) for request in requests})
 
     def spider_error(self, failure, response, spider) -> None:
         """The article's callback raised."""

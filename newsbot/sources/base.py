@@ -197,7 +197,9 @@ class NewsSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             stats.inc_value("newsbot/article/not_html")
             logger.warning("not an HTML page, skipped: %s", response.url)
-            self.crawler.signals.send_catch_log(signal=newsbot_signals.article_failed, url=entry.url, spider=self)
+            self.crawler.signals.send_catch_log(
+                signal=newsbot_signals.article_failed, url=entry.url, spider=self, request=response.request
+            )
             return
         article = await self.pool.run(
             finish_page,
@@ -256,7 +258,9 @@ class NewsSpider(scrapy.Spider):
 
     def article_failed(self, failure: Failure) -> None:
         url = failure.request.cb_kwargs["entry"].url  # the in-flight key, also after a redirect
-        self.crawler.signals.send_catch_log(signal=newsbot_signals.article_failed, url=url, spider=self)
+        self.crawler.signals.send_catch_log(
+            signal=newsbot_signals.article_failed, url=url, spider=self, request=failure.request
+        )
         if failure.check(RequestRefused):  # logged where refused; the content's doing, not a failed run
             self.crawler.stats.inc_value("newsbot/article/refused")
             return
