@@ -193,6 +193,8 @@ IMAGES_MIN_HEIGHT = 120
 IMAGES_EXPIRES = 3650
 
 LOG_LEVEL = "INFO"
+# A dropped or failed article is logged by its link, not printed whole (kilobytes a line).
+LOG_FORMATTER = "newsbot.runtime.logformat.ArticleLogFormatter"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
