@@ -598,12 +598,12 @@ def check_redis(redis_url: str) -> None:
             client.close()
     except (redis.AuthenticationError, redis.ResponseError) as error:
         if not isinstance(error, redis.AuthenticationError) and "auth" not in str(error).lower():
-            problem = "answered with an error"  # a database out of range, say
-        elif urlsplit(redis_url).password is None:
+            problem = f"answered with an error ({error})"  # a database out of range, say
+        elif urlsplit(redis_url).password is None:  # redis-py's own words here are a paragraph about HELLO and AUTH
             problem = "wants a password: redis://:PASSWORD@host:port/0 in NEWSBOT_REDIS_URL"
         else:
             problem = "refused the user or password in NEWSBOT_REDIS_URL"
-        raise RunError(f"Redis at {without_password(redis_url)} {problem} ({error})") from None
+        raise RunError(f"Redis at {without_password(redis_url)} {problem}") from None
     except (redis.RedisError, OSError, ValueError) as error:
         raise RunError(f"Redis at {without_password(redis_url)} is unreachable ({error})") from None
 
