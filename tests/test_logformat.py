@@ -26,3 +26,5 @@ def test_a_dropped_article_is_one_line_with_its_reason_and_link():
     assert _line(ArticleLogFormatter().item_error(article, ValueError(), None, spider)) == "Error processing https://example.org/a"
     assert "word" not in _line(ArticleLogFormatter().scraped(article, None, spider))
     assert _line(ArticleLogFormatter().dropped({"other": 1}, DropItem("x"), None, spider)) == "Dropped: x: {'other': 1}"
+    reason = DropItem("published 800 days ago: https://example.org/a")  # reasons that name the link already
+    assert _line(ArticleLogFormatter().dropped(article, reason, None, spider)) == f"Dropped: {reason}"

@@ -23,7 +23,9 @@ class ArticleLogFormatter(LogFormatter):
         self, item: Any, exception: BaseException, response: Response | Failure | None, spider: Spider
     ) -> LogFormatterResult:
         result = super().dropped(item, exception, response, spider)
-        return {**result, "msg": "Dropped: %(exception)s: %(item)s", "args": {**result["args"], "item": named(item)}}
+        link = named(item)
+        message = "Dropped: %(exception)s" if link in str(exception) else "Dropped: %(exception)s: %(item)s"
+        return {**result, "msg": message, "args": {**result["args"], "item": link}}
 
     def item_error(
         self, item: Any, exception: BaseException, response: Response | Failure | None, spider: Spider
