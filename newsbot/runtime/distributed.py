@@ -105,7 +105,15 @@ class RedisWorker:
         self.loop.start(self.heartbeat_seconds / 3, now=False)
 
     def beat(self) -> None:
-        self.server.set(f"{PREFIX}:worker:{self.worker_id}", "alive", ex=self.heartbeat_seconds)
+        self.server.set(heartbeat_key(self.worker_id), "alive", ex=self.heartbeat_seconds)
+
+    def alive(self, worker: str) -> bool:
+        """Whether ``worker``'s heartbeat key has not expired."""
+        return bool(self.server.exists(heartbeat_key(worker)))
+
+    def spider_key(self, setting: str) -> str:
+        """The Redis key a scrapy-redis ``setting`` (``%(spider)s`` in it) names for this crawl's spider."""
+        return self.crawler.settings.get(setting, "") % {"spider": self.crawler.spider.name}
 
     def tick(self) -> None:
         with stopping_on_run_error(self.crawler):
@@ -152,7 +160,7 @@ class RedisWorker:
         """Take ``requests`` out of the shared duplicate filter."""
         from scrapy_redis.dupefilter import RFPDupeFilter  # the optional redis extra, there when the URL is set
 
-        key = self.crawler.settings.get("SCHEDULER_DUPEFILTER_KEY", "") % {"spider": self.crawler.spider.name}
+        key = self.spider_key("SCHEDULER_DUPEFILTER_KEY")
         fingerprints = RFPDupeFilter(self.server, key)
         self.server.srem(key, *{fingerprints.request_fingerprint(request) for request in requests})
 
@@ -183,7 +191,7 @@ class RedisWorker:
         dead = self.take_over_taken()
         for key, payload in self.server.hgetall(self.inflight_key).items():
             entry = json.loads(payload)
-            if entry["worker"] == self.worker_id or self.server.exists(f"{PREFIX}:worker:{entry['worker']}"):
+            if entry["worker"] == self.worker_id or self.alive(entry["worker"]):
                 continue
             dead.add(entry["worker"])
             if self.server.hdel(self.inflight_key, key):  # only one worker wins the takeover
@@ -202,7 +210,7 @@ class RedisWorker:
         spider = self.crawler.spider
         dead: set[str] = set()
         for worker in self.server.smembers(takers_key(spider.name)):
-            if worker != self.worker_id and self.server.exists(f"{PREFIX}:worker:{worker}"):
+            if worker != self.worker_id and self.alive(worker):
                 continue
             # Each request to a single worker (the pop is atomic), as scrapy-redis encoded it (pickle).
             while (encoded := self.encoded_server.lpop(taken_key(spider.name, worker))) is not None:
@@ -226,7 +234,7 @@ class RedisWorker:
                 self.server.delete(key)
 
     def spider_idle(self, spider) -> None:
-        queue_key = self.crawler.settings.get("SCHEDULER_QUEUE_KEY", "").replace("%(spider)s", spider.name)
+        queue_key = self.spider_key("SCHEDULER_QUEUE_KEY")
         busy = 0
         with stopping_on_run_error(self.crawler):
             self.check_same_server()  # before it decides the crawl is over
@@ -248,11 +256,16 @@ class RedisWorker:
         if self.loop and self.loop.running:
             self.loop.stop()
         try:
-            self.server.delete(f"{PREFIX}:worker:{self.worker_id}")
+            self.server.delete(heartbeat_key(self.worker_id))
             if not self.server.exists(taken_key(spider.name, self.worker_id)):
                 self.server.srem(takers_key(spider.name), self.worker_id)
         except RunError:
             logger.debug("Redis gone at close: the heartbeat key expires by itself")
+
+
+def heartbeat_key(worker: str) -> str:
+    """The key ``worker`` keeps alive while it runs: the other workers tell a dead one by its absence."""
+    return f"{PREFIX}:worker:{worker}"
 
 
 def taken_key(spider: str, worker: str) -> str:
