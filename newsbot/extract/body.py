@@ -67,12 +67,17 @@ _ENDS_WITH_CREDIT = re.compile(r"(?:^|[\s.)])(?:photo|credit|image|picture)s?\s*
 # A JSON-LD articleBody shorter than this is a teaser, not the article.
 _MIN_STRUCTURED_BODY = 400
 _MIN_BODY_CHARS = 20
-# A fast-pass body shorter than this, or covering more of the page's visible text than this share,
-# or mostly short lines without a full stop (a menu), is redone with trafilatura's full comparison
-# (fast takes a whole 2013 Dong-A page, and the Washington Times' menu).
+# When trafilatura's fast pass may have missed, the page is redone with its full comparison (readability,
+# jusText): a body shorter than _MIN_FAST_BODY while most of the page's text lies elsewhere (a short
+# body that is a good share of its page is all the page has), mostly short lines without a full stop
+# (the Washington Times' menu), or nearly the whole page when much of it is not prose (a 2013 Dong-A
+# page with its menus). On the first 400 bench pages the full pass changed a short body only when it
+# was under 9 % of the page, and a whole-page one only under 56 % prose (Dong-A's: 72 %).
 _MIN_FAST_BODY = 1000
+_MAX_SHORT_SHARE = 0.2
 _MAX_PAGE_SHARE = 0.9
 _MIN_PROSE_SHARE = 0.3
+_MIN_WHOLE_PAGE_PROSE = 0.75
 # Paywall notices: the article text the page gives away ends there.
 _PAYWALL = re.compile(
     r"この記事は(?:会員|有料会員)限定です|有料会員になると|(?:this|the rest of this) (?:article|story) is (?:only )?(?:for|available to) subscribers"
@@ -206,11 +211,16 @@ def _prose_share(text: str) -> float:
 
 
 def _needs_full_extraction(fragment: lxml.html.HtmlElement | None, visible_chars: int) -> bool:
-    """Whether trafilatura's fast pass missed: too little text, menus, or nearly the whole page."""
+    """Whether trafilatura's fast pass may have missed: a little text on a page of much more, menus,
+    or nearly the whole page, menus and all."""
     text = fragment.text_content() if fragment is not None else ""
-    if len(normalize_space(text)) < _MIN_FAST_BODY or _prose_share(text) < _MIN_PROSE_SHARE:
+    page_share = _non_space_length(text) / visible_chars if visible_chars else 0.0
+    if len(normalize_space(text)) < _MIN_FAST_BODY and page_share < _MAX_SHORT_SHARE:
         return True
-    return _non_space_length(text) > _MAX_PAGE_SHARE * visible_chars
+    prose_share = _prose_share(text)
+    if prose_share < _MIN_PROSE_SHARE:
+        return True
+    return page_share > _MAX_PAGE_SHARE and prose_share < _MIN_WHOLE_PAGE_PROSE
 
 
 def _non_space_length(text: str) -> int:
