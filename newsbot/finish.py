@@ -19,10 +19,12 @@ from newsbot.text import TITLE_MAX_LENGTH, plain_text
 
 def finish_page(
     body: bytes, url: str, content_type: str, timezone_name: str | None, default_timezone: str | None,
-    excerpt_length: int,
+    excerpt_length: int, guess_date: bool = True,
 ) -> Article:
     """:func:`~newsbot.extract.extract_page`, then :func:`finish_article`: a page's work in a worker."""
-    article = finish_article(extract_page(body, url, content_type, timezone_name, default_timezone), excerpt_length)
+    article = finish_article(
+        extract_page(body, url, content_type, timezone_name, default_timezone, guess_date), excerpt_length
+    )
     if len(body) > TRIM_AFTER_BYTES:
         trim_heap()
     return article

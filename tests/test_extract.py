@@ -273,6 +273,11 @@ def test_a_date_in_chinese_characters_is_read_not_taken_as_new_year(language, da
     assert article.published.startswith(published)
 
 
+def test_with_the_feeds_date_at_hand_no_date_is_guessed_from_the_text():
+    page = _page_dated_only_in_its_text("es", "Viernes, 22 de Abril de 2022")
+    assert extract_article(page, "https://example.org/news/story", guess_date=False).published == ""
+
+
 def test_a_copyright_year_is_no_publication_date():
     """htmldate's last resort is a year in the text, as 1 January: newsbot leaves the date empty instead
     (a crawl then takes the feed's date, and a page without any is dropped)."""

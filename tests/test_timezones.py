@@ -67,3 +67,16 @@ def test_a_page_date_with_an_offset_keeps_it_through_extraction_and_the_pipeline
     assert article.published == "2019-08-20T01:10:00+09:00"
     item = NormalizeFieldsPipeline(spider.crawler).process_item(article)
     assert item.published == "2019-08-20T01:10:00+09:00"
+
+
+def test_a_page_that_states_no_date_takes_its_feeds_date_not_a_guess_from_its_text():
+    """The feed's date has the time of day; htmldate's guess from a date line in the text only the day."""
+    page = PAGE.replace(b'<meta property="article:published_time" content="2024-05-03 10:00">', b"").replace(
+        b"<h1>", b'<p class="date">Friday, 3 May 2024</p><h1>'
+    )
+    spider = _spider(NEWSBOT_DEFAULT_TIMEZONE="UTC")
+    response = HtmlResponse(url="https://news.example/a", body=page, encoding="utf-8")
+    dated = FeedEntry(url=response.url, published="2024-05-03T10:17:00+00:00")
+    assert asyncio.run(anext(spider.parse_article(response, dated))).published == "2024-05-03T10:17:00+00:00"
+    undated = asyncio.run(anext(spider.parse_article(response, FeedEntry(url=response.url))))
+    assert undated.published.startswith("2024-05-03T00:00:00")  # no date in the feed: the guess it is

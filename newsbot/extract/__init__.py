@@ -16,13 +16,15 @@ __all__ = ["extract_article", "extract_page"]
 
 
 def extract_page(
-    body: bytes, url: str, content_type: str, timezone_name: str | None, default_timezone: str | None = None
+    body: bytes, url: str, content_type: str, timezone_name: str | None, default_timezone: str | None = None,
+    guess_date: bool = True,
 ) -> Any:
     """:func:`extract_article` with positional arguments, for the worker pool."""
     from newsbot.extract.article import extract_article
 
     return extract_article(
-        body, url, content_type=content_type, timezone=timezone_name, default_timezone=default_timezone
+        body, url, content_type=content_type, timezone=timezone_name, default_timezone=default_timezone,
+        guess_date=guess_date,
     )
 
 

@@ -77,6 +77,7 @@ def extract_article(
     content_type: str | None = None,
     timezone: str | None = None,
     default_timezone: str | None = None,
+    guess_date: bool = True,
 ) -> Article:
     """Extract one news article from a page.
 
@@ -84,6 +85,10 @@ def extract_article(
     offset; when not given, a page in a language of :data:`LANGUAGE_ZONES` uses that zone (Korean:
     Asia/Seoul) and others ``default_timezone`` (UTC when not given either). Never
     raises on bad input: an unusable page gives an Article with empty fields.
+
+    A page that states no publication date in its markup or URL gets htmldate's guess from its
+    text; with ``guess_date=False`` (the caller has the article's date from its feed, which also
+    gives the time of day) it gets none, and the guess's scans of the whole page are saved.
     """
     article = Article(url=url, feed_url=url)
     text = decode_html(html, content_type)
@@ -124,7 +129,9 @@ def extract_article(
     headings = [element.text_content() for element in tree.iterfind(".//h1")][:5]
     article.title = title_from_heading(clean_title(raw_title, site_names, host), headings)
     convert = bool(article.timezone)
-    article.published = _published(node, data, tree, page_text, url, reading_zone, convert, article.language)
+    article.published = _published(
+        node, data, tree, page_text, url, reading_zone, convert, article.language, guess_date
+    )
     article.modified = dates.to_iso(
         (node.get("dateModified") if node else None) or data.first(*_MODIFIED_META) or None, reading_zone or None,
         convert=convert, language=article.language,
@@ -280,7 +287,7 @@ def _canonical(tree: lxml.html.HtmlElement, url: str) -> str:
 
 def _published(
     node: dict, data: StructuredData, tree: lxml.html.HtmlElement, page_text: str, url: str, tz: str, convert: bool,
-    language: str,
+    language: str, guess: bool,
 ) -> str:
     for candidate in _published_candidates(node, data, tree, page_text):
         iso = dates.to_iso(candidate, tz or None, convert=convert, language=language) if candidate else ""
@@ -288,7 +295,7 @@ def _published(
             return iso
     day = dates.url_date(url)
     if not day:
-        day = _htmldate(tree, url, language, page_text)
+        day = _htmldate(tree, url, language, page_text) if guess else ""
         written = dates.cjk_visible_date(page_text)  # htmldate does not read these, and gives no time of day
         if written and (not day or written.startswith(day)):
             day = written

@@ -209,6 +209,7 @@ class NewsSpider(scrapy.Spider):
             self.timezone or None,
             self.default_timezone,
             self.excerpt_length,
+            not entry.published,  # the feed's date, with its time of day, beats a guess from the page's text
         )
         if article.cut_short:
             stats.inc_value("newsbot/bomb/deep_html")
