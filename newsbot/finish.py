@@ -1,13 +1,12 @@
-"""The rest of an article's one trip through a worker: after extraction, its links made absolute,
-its body through the allowlist, its summary and the brief's key sentences. The article comes back
-to the crawl process finished, and the crawl process does I/O and state without parsing the body
-again."""
+"""The rest of an article's one trip through a worker: after extraction (which made its links
+absolute), its body through the allowlist, its summary and the brief's key sentences. The article
+comes back to the crawl process finished, and the crawl process does I/O and state without parsing
+the body again."""
 
 from __future__ import annotations
 
 from newsbot.compose.brief import excerpt_and_key_sentences, made_brief
 from newsbot.extract import extract_page
-from newsbot.fragments import absolutize_links
 from newsbot.items import Article
 from newsbot.runtime.memory import TRIM_AFTER_BYTES, trim_heap
 from newsbot.sanitize import sanitize_html
@@ -31,7 +30,8 @@ def finish_page(
 
 
 def finish_article(article: Article, excerpt_length: int) -> Article:
-    """What the absolutize, sanitize and excerpt pipelines would do, done here; marks it ``finished``.
+    """What the sanitize and excerpt pipelines would do, done here; marks it ``finished``. The
+    absolutize pipeline has nothing to do: the extractor resolved the body's links against its URL.
 
     Also what the writer needs of the body: the brief's cut to the copy limit and the story
     grouping terms, made from the title as the pipelines will have normalized it (the writer
@@ -40,7 +40,7 @@ def finish_article(article: Article, excerpt_length: int) -> Article:
     A body with nothing left after sanitizing stays as it was, unfinished: the sanitize pipeline
     drops it, with its reason.
     """
-    body_html = sanitize_html(absolutize_links(article.body_html, article.url))
+    body_html = sanitize_html(article.body_html)
     if not body_html.strip():
         return article
     article.body_html = body_html

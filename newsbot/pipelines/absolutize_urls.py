@@ -20,6 +20,6 @@ class AbsolutizeUrlsPipeline:
 
     def process_item(self, item: object) -> object:
         adapter = ItemAdapter(item)
-        if not adapter.get("finished"):  # else done by the worker that extracted it (newsbot.finish)
+        if not adapter.get("finished"):  # else the extractor resolved them, in the worker
             adapter["body_html"] = absolutize_links(adapter.get("body_html") or "", adapter.get("url"))
         return item
