@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import gc
 import io
 import json
 import logging
@@ -63,7 +62,6 @@ def crawl(spiders: list[str], arguments: dict[str, str], overrides: list[str]) -
     reported and kept in the history.
     """
     from newsbot.files import output_dir
-    from newsbot.runtime.memory import return_large_blocks
     from newsbot.runtime.quickcheck import ProjectSettings, unchanged_run
     from newsbot.runtime.runlock import LockHeld, RunLock, default_lock_path
     from newsbot.runtime.workers import start_fork_server
@@ -84,7 +82,6 @@ def crawl(spiders: list[str], arguments: dict[str, str], overrides: list[str]) -
                 with _logging_before_scrapy(plain):
                     reports = unchanged_run(plain, spiders or plain.getlist("NEWSBOT_SOURCES"), arguments)
                 if reports is None:
-                    return_large_blocks()
                     if int(plain.get("NEWSBOT_WORKERS", -1)) != 0:
                         start_fork_server()  # its imports run on the other core while this one loads Scrapy
                     reports = _crawl_locked(plain, spiders, arguments)
@@ -163,10 +160,6 @@ def _finish(settings: ProjectSettings, reports: list[SourceReport], started: dat
     return status
 
 
-GC_ALLOCATIONS = 10_000
-"""The crawl process's first-generation collection threshold (Python's default: 700)."""
-
-
 def _crawl_locked(plain: ProjectSettings, spiders: list[str], arguments: dict[str, str]) -> list[SourceReport]:
     """One report per source of a Scrapy crawl of ``spiders``; one line on stderr for each failed source."""
     from scrapy.crawler import CrawlerProcess
@@ -188,11 +181,6 @@ def _crawl_locked(plain: ProjectSettings, spiders: list[str], arguments: dict[st
         crawler = process.create_crawler(name)
         crawlers.append(crawler)
         catch_start_error(process.crawl(crawler, **arguments), name, start_errors)
-    # What the imports made lives as long as the run: frozen, no full collection walks it again; and a
-    # collection every 10,000 new objects rather than 700 (the crawl makes and drops a few hundred
-    # per page): together 0.12 s of the crawl process's CPU over 400 pages.
-    gc.freeze()
-    gc.set_threshold(GC_ALLOCATIONS, *gc.get_threshold()[1:])
     process.start()
     reports, lines, stopped = [], [], ""
     for crawler in crawlers:

@@ -179,6 +179,7 @@ EXTENSIONS = {
     "newsbot.runtime.progress.ProgressLine": 500,
     "newsbot.runtime.distributed.RedisWorker": 600,
     "newsbot.runtime.publish.PublishJournal": 700,
+    "newsbot.runtime.memory.CrawlProcessMemory": 800,
 }
 # A scheduled crawl opens no control ports: NoControlPortsAddon takes Scrapy's telnet console and
 # remote control out of its extensions without importing them (the remote control imports aiohttp);

@@ -142,3 +142,29 @@ def test_a_worker_gives_its_free_heap_back_after_a_large_page_only(monkeypatch):
     large = page.replace(b"</body>", b"<!--" + b" " * finish.TRIM_AFTER_BYTES + b"--></body>")
     assert finish.finish_page(large, URL, "text/html", None, "UTC", 150).finished
     assert trimmed == [True]
+
+
+def test_the_crawl_process_freezes_its_start_up_objects_and_gives_its_free_heap_back_every_fifty_pages(monkeypatch):
+    import gc
+
+    from scrapy import signals
+    from scrapy.utils.test import get_crawler
+
+    from newsbot.runtime import memory
+
+    trimmed = []
+    monkeypatch.setattr(memory, "trim_heap", lambda: trimmed.append(True))
+    crawler = get_crawler(settings_dict={"EXTENSIONS": {"newsbot.runtime.memory.CrawlProcessMemory": 0}})
+    memory.CrawlProcessMemory.from_crawler(crawler)
+    threshold = gc.get_threshold()
+    try:
+        crawler.signals.send_catch_log(signals.engine_started)
+        assert gc.get_freeze_count() > 0 and gc.get_threshold()[0] == memory.CrawlProcessMemory.GC_ALLOCATIONS
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)
+    for _ in range(2 * memory.CrawlProcessMemory.TRIM_EVERY - 1):
+        crawler.signals.send_catch_log(signals.response_received)
+    assert trimmed == [True]
+    crawler.signals.send_catch_log(signals.response_received)
+    assert trimmed == [True, True]

@@ -16,7 +16,6 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.utils.misc import load_object
 
 from newsbot.config import STOPPED_STAT, RunError, SettingsError, check_start, validate_settings
-from newsbot.runtime.memory import return_large_blocks
 from newsbot.runtime.report import catch_start_error, crawler_failures, crawler_stats, failure_line
 
 
@@ -38,7 +37,6 @@ class Command(ScrapyCrawlCommand):
             super().run(args, opts)
             return
         assert self.crawler_process is not None
-        return_large_blocks()
         crawler = self.crawler_process.create_crawler(args[0])
         start_errors: dict[str, str] = {}
         catch_start_error(self.crawler_process.crawl(crawler, **opts.spargs), args[0], start_errors)
