@@ -69,15 +69,21 @@ def test_feed_parsing_never_raises_and_gives_only_web_links(document):
     assert all(entry.url.startswith(("http://", "https://")) for entry in parsed.entries)
 
 
+# Endings that mean something to YAML or to Jekyll's front matter delimiters.
+ENDINGS = ["", "...", "---", ":", " #", "'", '"', "\\", "|", ">"]
+# Jekyll's own front matter match: from a first "---" line to the next "---" or "..." line.
+JEKYLL_FRONT_MATTER = re.compile(r"\A---\s*\n(.*?\n?)^(?:---|\.\.\.)\s*$\n?", re.DOTALL | re.MULTILINE)
+
+
 @FUZZ
-@given(title=TEXT.map(lambda t: t * 3), excerpt=TEXT, body=markup())
+@given(title=st.tuples(TEXT, st.sampled_from(ENDINGS)).map(lambda parts: parts[0] * 3 + parts[1]), excerpt=TEXT, body=markup())
 def test_any_title_gives_parseable_front_matter_and_a_safe_file_name(title, excerpt, body):
     article = Article(
         url="https://fuzz.example/a/../../etc/passwd", title=title, excerpt=excerpt, body_html=sanitize_html(body),
         published="2025-01-01T00:00:00+09:00", timezone="Asia/Seoul", source=title, categories=["News", title],
     )
     post = render_post(article, PostTemplate())
-    matter = yaml.safe_load(post.split("---\n")[1])
+    matter = yaml.safe_load(JEKYLL_FRONT_MATTER.match(post).group(1))
     assert matter["title"] == plain_text(title)
     for field in ("title", "excerpt", "feature_text"):
         assert not re.search(r"<[A-Za-z/!?]", matter[field])

@@ -163,6 +163,16 @@ def test_story_post_with_no_summary_has_one_front_matter_that_parses():
     assert matter["feature_text"].strip() == matter["feature_text"].split("\n")[0].strip()
 
 
+def test_a_title_that_ends_in_an_ellipsis_keeps_it_and_its_line_end():
+    """A real page's headline ("Alles hat seine Zeit...", trafilatura's evaluation pages) lost its
+    dots and its line end with the document-end marker, and ran into ``categories:``."""
+    adapter_dict = dict(ItemAdapter(CASES["liquid-and-markdown"]))
+    adapter_dict.update(title="Alles hat seine Zeit...", sources=[{"name": "AP News", "url": adapter_dict["url"]}])
+    matter = yaml.safe_load(render_post(adapter_dict, PostTemplate()).split("\n---\n")[0].removeprefix("---\n"))
+    assert matter["title"] == "Alles hat seine Zeit..."
+    assert matter["categories"]
+
+
 def test_texts_around_a_post_follow_its_language_unless_the_user_set_them():
     from scrapy.settings import Settings
 

@@ -109,8 +109,10 @@ def dump_front_matter(matter: dict) -> str:
             default_flow_style=False,
         )
         # After a block scalar that keeps trailing blank lines libyaml ends the piece with "..."
-        # (document end); the pieces make one document, so the marker would break it.
-        text = text.removesuffix("...\n")
+        # (document end) on a line of its own; the pieces make one document, so the marker would
+        # break it. A value of its own ending in "..." ("Alles hat seine Zeit...") stays whole.
+        if text.endswith("\n...\n"):
+            text = text[: -len("...\n")]
         if is_list:
             text = "".join(
                 f"  {line}" if line.strip() and (line[0].isspace() or line.startswith("- ")) else line
