@@ -518,6 +518,9 @@ def report(output: str | None, overrides: list[str]) -> int:
     validate_settings(settings)
     facts = _history_overview(settings)
     path = output or settings.get("NEWSBOT_REPORT_HTML") or os.path.join(os.path.dirname(state_path(settings)), "report.html")
+    missing = missing_folders([os.path.dirname(os.path.abspath(path))])
+    if len(missing) > 1:
+        raise SettingsError(f"cannot write {path}: {missing[0]} does not exist (newsbot makes only the last folder of a path)")
     try:
         charts = write_report_page(path, facts)
     except OSError as error:

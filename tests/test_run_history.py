@@ -215,6 +215,21 @@ def test_report_and_status_without_a_history_say_so_in_one_line(tmp_path):
         assert not (tmp_path / "nowhere").exists()
 
 
+def test_report_makes_the_pages_folder_but_refuses_a_path_whose_parents_are_missing(tmp_path):
+    """As for the crawl's paths: a mistyped --output or NEWSBOT_REPORT_HTML is one line and exit 2, no folders made."""
+    _history(tmp_path / "state.sqlite3")
+    state = f"NEWSBOT_STATE={tmp_path / 'state.sqlite3'}"
+    for arguments in (["--output", str(tmp_path / "no" / "such" / "r.html")],
+                      ["-s", f"NEWSBOT_REPORT_HTML={tmp_path / 'no' / 'such' / 'r.html'}"]):
+        result = _run("report", *arguments, "-s", state)
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.count("\n") == 1 and f"{tmp_path / 'no'} does not exist" in result.stderr
+        assert not (tmp_path / "no").exists()
+    result = _run("report", "--output", str(tmp_path / "site" / "r.html"), "-s", state)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "site" / "r.html").is_file()
+
+
 @pytest.fixture
 def chromium() -> str:
     path = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -43,10 +43,12 @@ td.l,th.l{text-align:left;white-space:normal;min-width:8em}
 
 
 def write_report_page(path: str, overview: Overview, title: str = "newsbot runs") -> int:
-    """Write the page atomically; the number of charts drawn."""
+    """Write the page atomically; the number of charts drawn. Its folder is made if need be, not
+    the folders above it (as ``mkdir`` does): a mistyped path fails instead of being made."""
     page, charts = render_report_page(overview, title)
     directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
+    if not os.path.isdir(directory):
+        os.mkdir(directory)
     with replaced_whole(path, prefix=".report-") as stream:
         stream.write(page.encode("utf-8"))
     return charts
