@@ -70,7 +70,13 @@ def _text(value: Any) -> str | None:
 
 
 def choice(*values: str) -> Rule:
-    return Rule("one of " + ", ".join(values), lambda value: None if value in values else "not one of these")
+    def check(value: Any) -> str | None:
+        if value in values:
+            return None
+        close = difflib.get_close_matches(str(value), values, n=1)
+        return "no such choice" + (f" (did you mean {close[0]}?)" if close else "")
+
+    return Rule("one of " + ", ".join(values), check)
 
 
 def integer(minimum: int | None = None, also: tuple[int, ...] = (), meaning: str = "") -> Rule:

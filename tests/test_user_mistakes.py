@@ -73,6 +73,7 @@ MISTAKES: dict[str, Mistake] = {
     "feed spider without -a url": Mistake(["crawl", "feed", "-s", "NEWSBOT_OUTPUT={out}"], 2, ["-a url="]),
     "-a url not a URL": Mistake(["crawl", "feed", "-a", "url=not-a-url", "-s", "NEWSBOT_OUTPUT={out}"], 2, ["not-a-url"]),
     "image mode bogus": Mistake([*CRAWL, "-s", "NEWSBOT_IMAGE_MODE=bogus"], 2, ["NEWSBOT_IMAGE_MODE", "download, remote, brand"]),
+    "body mode misspelt": Mistake([*CRAWL, "-s", "NEWSBOT_BODY=fulll"], 2, ["NEWSBOT_BODY=fulll: no such choice (did you mean full?)"]),
     "time zone Mars/Base": Mistake([*CRAWL, "-s", "NEWSBOT_DEFAULT_TIMEZONE=Mars/Base"], 2, ["NEWSBOT_DEFAULT_TIMEZONE", "Mars/Base", "time zone"]),
     "max age 'soon'": Mistake([*CRAWL, "-s", "NEWSBOT_MAX_AGE_DAYS=soon"], 2, ["NEWSBOT_MAX_AGE_DAYS", "number"]),
     "corrupt state file": Mistake(CRAWL, 1, ["state.sqlite3", "damaged", "backup"], prepare=_corrupt_state),
