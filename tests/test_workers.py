@@ -51,3 +51,23 @@ def test_a_killed_worker_is_replaced_and_its_article_retried_once(tmp_path):
     assert later != victim
     assert stats.get_value("newsbot/workers/replaced") == 1
     assert stats.get_value("newsbot/workers/retried") == 1
+
+
+def test_the_fork_server_imports_what_the_starting_script_imports_so_workers_share_it(monkeypatch):
+    """``scrapy crawl``: each worker re-runs the ``scrapy`` script as ``__mp_main__``; with
+    scrapy.cmdline already in the fork server, its Scrapy is shared rather than imported per worker."""
+    import sys
+    import types
+
+    from scrapy.cmdline import execute
+
+    from newsbot.runtime import workers
+
+    script = types.ModuleType("__main__")
+    script.__file__ = "/usr/local/bin/scrapy"
+    script.__spec__ = None
+    script.execute, script.sys = execute, sys
+    monkeypatch.setitem(sys.modules, "__main__", script)
+    assert workers._main_script_modules() == ["scrapy.cmdline"]
+    script.__spec__ = types.SimpleNamespace(name="newsbot.cli")  # python -m newsbot.cli: no script to re-run
+    assert workers._main_script_modules() == []
