@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from newsbot.config import (
-    STOPPED_STAT, RunError, SettingsError, check_paths, check_services, missing_folders, remove_folders, validate_settings,
+    STOPPED_STAT, RunError, SettingsError, check_paths, check_services, folders_to_make, missing_folders, remove_folders,
+    validate_settings,
 )
 from newsbot.config import url as url_rule
 from newsbot.runtime.report import counted
@@ -518,9 +519,7 @@ def report(output: str | None, overrides: list[str]) -> int:
     validate_settings(settings)
     facts = _history_overview(settings)
     path = output or settings.get("NEWSBOT_REPORT_HTML") or os.path.join(os.path.dirname(state_path(settings)), "report.html")
-    missing = missing_folders([os.path.dirname(os.path.abspath(path))])
-    if len(missing) > 1:
-        raise SettingsError(f"cannot write {path}: {missing[0]} does not exist (newsbot makes only the last folder of a path)")
+    folders_to_make(os.path.dirname(os.path.abspath(path)), f"cannot write {path}")
     try:
         charts = write_report_page(path, facts)
     except OSError as error:

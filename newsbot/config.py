@@ -503,19 +503,28 @@ def check_paths(settings: _Settings) -> str:
             places.append((name, value, os.path.dirname(os.path.abspath(value))))
     made: list[str] = []
     for name, value, folder in places:
-        missing = missing_folders([folder])
-        if len(missing) > 1:  # a mistyped path, not a new blog: make its last folder only, as mkdir does
-            remove_folders(made)
-            raise SettingsError(f"{name}={value}: {missing[0]} does not exist (newsbot makes only the last folder of a path)")
         try:
-            made += missing
+            made += folders_to_make(folder, f"{name}={value}")
             os.makedirs(folder, exist_ok=True)
             with tempfile.TemporaryFile(dir=folder):
                 pass
-        except OSError as error:
+        except SettingsError:
             remove_folders(made)  # a refused run leaves no folders behind
+            raise
+        except OSError as error:
+            remove_folders(made)
             raise SettingsError(f"{name}={value}: cannot write there ({error.strerror})") from None
     return output
+
+
+def folders_to_make(folder: str, label: str) -> list[str]:
+    """The folders of ``folder`` that do not exist yet: its last one at most. More is a mistyped path,
+    not a new blog: newsbot makes only the last folder, as ``mkdir`` does, and :class:`SettingsError`
+    (its message starting with ``label``) says which folder is missing."""
+    missing = missing_folders([folder])
+    if len(missing) > 1:
+        raise SettingsError(f"{label}: {missing[0]} does not exist (newsbot makes only the last folder of a path)")
+    return missing
 
 
 def missing_folders(folders: list[str]) -> list[str]:
