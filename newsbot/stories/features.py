@@ -21,7 +21,7 @@ from newsbot.text import digest
 
 # Groups: 1 a Hangul run, 2 a word of another script, 3 a number.
 _WORD = regex.compile(r"(\p{Hangul}+)|([\p{L}\p{M}][\p{L}\p{M}'’]*)|(\d[\d,.]*\d|\d)")
-_SENTENCE_END = regex.compile(r"[.!?…\"“”'‘’:;]\s*$|^\s*$")
+_SENTENCE_END_CHARACTERS = frozenset(".!?…\"“”'‘’:;")
 _TITLE_BEFORE = regex.compile(
     r"\b(?:Mr|Mrs|Ms|Dr|Gov|Sen|Rep|Gen|Lt|Col|Sgt|Capt|Cmdr|Adm|Maj|Prof|Rev|Sr|Jr|Atty|Det|Supt)\.\s*$"
 )
@@ -100,7 +100,8 @@ def _terms(text: str, counts: defaultdict[str, float], weight: float, case: defa
 
 def _inside_sentence(text: str, previous_end: int, start: int) -> bool:
     """Whether the word at ``start`` follows other words of its sentence (or a title like "Mr.")."""
-    return not _SENTENCE_END.search(text[max(previous_end - 3, 0) : start]) or bool(
+    before = text[max(previous_end - 3, 0) : start].rstrip()
+    return (bool(before) and before[-1] not in _SENTENCE_END_CHARACTERS) or bool(
         _TITLE_BEFORE.search(text[max(start - 8, 0) : start])
     )
 
