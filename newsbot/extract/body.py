@@ -336,11 +336,9 @@ def clean_fragment(body: lxml.html.HtmlElement, title: str = "", teasers: frozen
     is_korean = korean.is_korean(text_sample)
     first_text_block = True
     for element in list(body.iter(*BLOCK_TAGS)):
-        if element.getparent() is None:
-            continue
+        if element.getparent() is None or element.tag in ("td", "th", "figcaption"):
+            continue  # dropped with an ancestor; table cells and captions are kept as they are
         text = normalize_space(element.text_content())
-        if element.tag in ("td", "th", "figcaption"):
-            continue
         if not text:
             if element.find(".//img") is None:
                 element.drop_tree()
