@@ -373,7 +373,9 @@ def _story_articles(stream: TextIO, name: str) -> tuple[list, list[tuple[str, st
         try:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise ValueError(f"{name} line {number}: not JSON ({exc.msg})") from None
+            # json's own message ends in "at" where the position would follow ("Invalid control character at").
+            where = "column" if exc.msg.endswith(" at") else "at column"
+            raise ValueError(f"{name} line {number}: not JSON ({exc.msg} {where} {exc.colno})") from None
         problem = _story_line_problem(row)
         if problem:
             raise ValueError(f"{name} line {number}: {problem}")

@@ -143,7 +143,8 @@ def test_the_only_story_of_the_day_takes_a_report_with_less_text_in_common():
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("{not json\n", "line 1: not JSON"),
+        ("{not json\n", "line 1: not JSON (Expecting property name enclosed in double quotes at column 2)"),
+        ('{"id": "a", "title": "t\x01", "text": "x"}\n', "line 1: not JSON (Invalid control character at column 24)"),
         ('{"id": "a", "title": "t", "text": "x"}\n["a list"]\n', "line 2: expected an object with the keys id, title"),
         ('{"id": "a", "title": 3, "text": "x"}\n', "line 1: 'title' must be a string, not 3"),
         ('{"id": "a", "title": "t", "text": "x"}\n{"id": "b", "title": "t"}\n', "line 2: no 'text'; id, title and text are required"),
