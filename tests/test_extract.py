@@ -230,6 +230,24 @@ def test_a_video_caption_above_the_article_is_not_article_text():
     assert "on 'Fox News Live.'" not in article.body_text
     assert article.body_text.count("The new House committee on China sent a letter Wednesday") == 1
     assert re.search(r"<figcaption[^>]*>The Heritage Foundation's Michael Pillsbury discusses", article.body_html)  # kept as a caption
+    # the video's headline, a heading that is one link to the site's video page, is no line of the story
+    assert "Why the China threat is growing" not in article.body_text
+
+
+def test_a_heading_linking_to_the_sites_other_pages_goes_and_one_linking_elsewhere_stays():
+    """Related stories and section labels are headings linking within the site; a buying guide's
+    product headings link to the shops and are the article's sections. (Markup written for this test.)"""
+    paragraph = "<p>" + "The review goes on in full sentences about what each of these is good for. " * 6 + "</p>"
+    page = (
+        "<html><head><title>Six chargers</title></head><body><article><h1>Six chargers</h1>"
+        f'<h2><a href="/section/tech">Tech</a></h2>{paragraph}'
+        f'<h2><a href="https://shop.example.com/charger-72w">A 72W car charger</a></h2>{paragraph}'
+        f'<h3><a href="/2024/05/other-story">Another story the site wants read</a></h3>{paragraph}'
+        f'<h2><a href="#faq">Questions</a></h2>{paragraph}</article></body></html>'
+    )
+    body = extract_article(page.encode(), "https://news.example.org/2024/05/six-chargers").body_text
+    assert "A 72W car charger" in body and "Questions" in body
+    assert "Tech" not in body.split("\n") and "Another story the site wants read" not in body
 
 
 def _page_dated_only_in_its_text(language: str, date_text: str) -> bytes:

@@ -7,7 +7,7 @@ import json
 import logging
 import re
 from functools import partial
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 import trafilatura
@@ -118,7 +118,7 @@ def extract_body(
         if scripted:
             logger.debug("using article HTML embedded in a script for %s", url)
             fragment = _fragment(f"<html><body>{scripted}</body></html>", url)
-    teasers = _linked_paragraphs(tree)
+    teasers = _teaser_texts(tree, url)
     body_html, body_text = _cleaned(fragment, title, teasers)
     if len(body_text) < _MIN_STRUCTURED_BODY:
         # Links and images can tip trafilatura towards a link-rich block (a job board, say); without them
@@ -310,22 +310,43 @@ def _captioned_photos(body: lxml.html.HtmlElement) -> None:
 _ONE_LINK_PARAGRAPHS = etree.XPath("//p[count(.//a) = 1]")
 
 
-def _linked_paragraphs(tree: lxml.html.HtmlElement) -> frozenset[str]:
-    """Texts of the page's short paragraphs that are one link of a few words and nothing else: headlines
-    of other stories set between the paragraphs (Fox News). trafilatura may keep such a paragraph without
-    its link."""
+def _teaser_texts(tree: lxml.html.HtmlElement, url: str) -> frozenset[str]:
+    """Texts of the page's blocks that are one link and nothing else, headlines of other stories:
+    short paragraphs of a few words set between the paragraphs (Fox News), and headings linking to
+    another page of the same site (a video's or a related story's card, a section's label).
+    trafilatura may keep such a block without its link. Headings linking to other sites stay: a
+    buying guide's products are its sections."""
     found = set()
     for paragraph in _ONE_LINK_PARAGRAPHS(tree):
         text = normalize_space(paragraph.text_content())
         if len(text) < _PROMO_CHARS and len(text.split()) >= _TEASER_WORDS:
             if normalize_space(paragraph.find(".//a").text_content()) == text:
                 found.add(text)
+    site = _site(url)
+    if not site:
+        return frozenset(found)
+    for heading in tree.iter("h2", "h3", "h4", "h5", "h6"):
+        links = list(heading.iter("a"))
+        if len(links) != 1:
+            continue
+        text = normalize_space(heading.text_content())
+        href = _absolute(url, (links[0].get("href") or "").strip())
+        if text and normalize_space(links[0].text_content()) == text and _site(href) == site and href.split("#")[0] != url.split("#")[0]:
+            found.add(text)
     return frozenset(found)
+
+
+def _site(url: str) -> str:
+    """``url``'s host without ``www.``; empty for a URL without one or one that does not parse."""
+    try:
+        return (urlsplit(url).hostname or "").removeprefix("www.")
+    except ValueError:
+        return ""
 
 
 def clean_fragment(body: lxml.html.HtmlElement, title: str = "", teasers: frozenset[str] = frozenset()) -> None:
     """Drop boilerplate blocks (bylines, credits, promos, the repeated headline) in place; ``teasers``:
-    texts of paragraphs that were a link to another story on the page."""
+    texts of paragraphs and headings that were a link to another story on the page."""
     for line_break in body.iter("br"):
         line_break.tail = "\n" + (line_break.tail or "")
     _wrap_figures(body)
@@ -354,6 +375,9 @@ def clean_fragment(body: lxml.html.HtmlElement, title: str = "", teasers: frozen
             break
         if len(text) < 120 and _is_stamp(element, text):
             element.drop_tree()
+            continue
+        if element.tag in _HEADINGS and text in teasers:
+            element.drop_tree()  # a heading linking to another page of the site: a video's or a story's card
             continue
         if element.tag == "p" and (text in teasers or len(text) < _PROMO_CHARS and _link_density(element) >= _PROMO_LINK_SHARE):
             element.drop_tree()  # a headline linking to another story ("China furious at Macron [INSIGHT]")
