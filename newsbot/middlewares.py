@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import time
 from urllib.parse import ParseResult, SplitResult, urljoin, urlsplit
 from urllib.request import getproxies
 
@@ -81,9 +82,15 @@ class PublicAddressMiddleware:
     before the retry middleware would try again. A literal address, and a name refused before
     in this run, are refused here without a connection. Every redirect hop is a new request
     and passes here again. Each refusal is counted; the first for a host is logged.
+
+    A host name whose lookup gave no address in the last :attr:`unresolved_seconds` fails its
+    requests here at once, without a retry: offline, a source's thirteen feeds and their retries
+    would otherwise each wait their turn under the download delay for the same answer.
     """
 
     trusted_hosts: list[str] = []
+    unresolved_seconds: float = 60.0
+    """How long after a lookup of a host gave no address its requests fail without asking again."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
@@ -152,10 +159,24 @@ class PublicAddressMiddleware:
             reason = self._refused_name(host)  # a name once resolved to a non-public address stays refused
             if reason:
                 self.refuse(request, "refused_address", host, reason)
+            self._fail_if_unresolved(request, host)
             return None
         if not self.policy.allows(address):
             self.refuse(request, "refused_address", host, f"{host} is not a public address")
         return None
+
+    def _fail_if_unresolved(self, request: Request, host: str) -> None:
+        """Fail ``request`` as its host's lookup did moments ago (a DNS failure, not retried)."""
+        self._attach()
+        failed_at = self._resolver.unresolved.get(host_key(host)) if self._resolver is not None else None
+        age = time.monotonic() - failed_at if failed_at is not None else self.unresolved_seconds
+        if age >= self.unresolved_seconds:
+            return
+        request.meta["dont_retry"] = True
+        self.stats.inc_value("newsbot/dns/failed_without_lookup")
+        raise CannotResolveHostError(
+            f"DNS lookup failed: {host} had no address {age:.0f} s ago (not asked again for {self.unresolved_seconds:.0f} s)"
+        )
 
     def process_exception(self, request: Request, exception: Exception, spider: Spider | None = None) -> None:
         host = urlparse_cached(request).hostname or ""

@@ -16,12 +16,14 @@ reports its refusals and refuses literal addresses and other schemes up front.
 from __future__ import annotations
 
 import ipaddress
+import time
 from collections.abc import Iterable, Sequence
 
 from scrapy.resolver import CachingThreadedResolver
 from scrapy.utils.datatypes import LocalCache
 from twisted.internet.defer import Deferred
 from twisted.internet.error import DNSLookupError
+from twisted.python.failure import Failure
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -103,6 +105,9 @@ class PublicAddressResolver(CachingThreadedResolver):
         self.trusted_addresses: LocalCache[str, str] = LocalCache(10_000)
         """Trusted host name (:func:`host_key`) -> the address it last resolved to: the middleware
         trusts a feed's host on the feed's port only, and checks this address for its other ports."""
+        self.unresolved: LocalCache[str, float] = LocalCache(10_000)
+        """Host name (:func:`host_key`) -> when (``time.monotonic()``) a lookup of it last gave no address:
+        the middleware fails the host's next requests at once instead of queueing them for the same answer."""
 
     def getHostByName(self, name: str, timeout: Sequence[int] = ()) -> Deferred[str]:  # noqa: N802 (Twisted's name)
         resolved = super().getHostByName(name, timeout)
@@ -110,14 +115,22 @@ class PublicAddressResolver(CachingThreadedResolver):
             resolved.addCallback(self._remember, name)
         else:
             resolved.addCallback(self._allowed, name)
+        resolved.addErrback(self._unresolved, name)
         return resolved
+
+    def _unresolved(self, failure: Failure, name: str) -> Failure:
+        if failure.check(DNSLookupError) and not failure.check(NonPublicAddress):
+            self.unresolved[host_key(name)] = time.monotonic()
+        return failure
 
     def _remember(self, address: str, name: str) -> str:
         self.trusted_addresses[host_key(name)] = address
+        self.unresolved.pop(host_key(name), None)
         return address
 
     def _allowed(self, address: str, name: str) -> str:
         if not self.policy.allows(address):
             self.refused[host_key(name)] = address
             raise NonPublicAddress(f"{name} resolves to {address}, not a public address")
+        self.unresolved.pop(host_key(name), None)  # found again (a request sent before the failure)
         return address

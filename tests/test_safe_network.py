@@ -11,6 +11,7 @@ from scrapy.pipelines.images import ImageException
 from scrapy.resolver import CachingThreadedResolver
 from scrapy.utils.test import get_crawler
 from twisted.internet import defer
+from twisted.internet.error import DNSLookupError
 
 from newsbot.network import AddressPolicy, NonPublicAddress, PublicAddressResolver, is_public_address
 
@@ -57,6 +58,17 @@ class _CheckedRebinding(PublicAddressResolver, _Rebinding):
     pass
 
 
+class _NoAnswer(CachingThreadedResolver):
+    """A DNS server with no address for any name (a dead domain, or any name offline)."""
+
+    def getHostByName(self, name, timeout=()):  # noqa: N802
+        return defer.fail(DNSLookupError(f"address {name!r} not found"))
+
+
+class _CheckedNoAnswer(PublicAddressResolver, _NoAnswer):
+    pass
+
+
 def _result(deferred: defer.Deferred):
     results = []
     deferred.addBoth(results.append)
@@ -70,6 +82,21 @@ def test_the_resolver_checks_every_lookup_so_a_name_rebound_to_a_private_address
     assert failure.check(NonPublicAddress)
     assert "rebind.example resolves to 169.254.169.254" in failure.getErrorMessage()
     assert resolver.refused["rebind.example"] == "169.254.169.254"
+
+
+def test_the_resolver_notes_a_name_without_an_address_but_not_one_it_refused():
+    resolver = _CheckedNoAnswer(object(), 0, 1.0)
+    assert _result(resolver.getHostByName("Gone.Example.")).check(DNSLookupError)
+    assert "gone.example" in resolver.unresolved
+    rebinding = _CheckedRebinding(object(), 0, 1.0)  # an answer clears the note (a transient failure)
+    rebinding.answers = ["93.184.215.14"]
+    rebinding.unresolved["rebind.example"] = 0.0
+    assert _result(rebinding.getHostByName("rebind.example")) == "93.184.215.14"
+    assert "rebind.example" not in rebinding.unresolved
+    refusing = _CheckedRebinding(object(), 0, 1.0)
+    refusing.answers = ["169.254.169.254"]
+    assert _result(refusing.getHostByName("rebind.example")).check(NonPublicAddress)
+    assert "rebind.example" not in refusing.unresolved  # refused, with its own reason; it has an address
 
 
 def test_the_resolver_lets_trusted_names_resolve_to_private_addresses():
