@@ -140,6 +140,18 @@ def test_gallery_photo_with_its_caption_becomes_a_figure():
     assert "<li>" not in cleaned
 
 
+def test_a_lead_under_the_photo_naming_who_is_in_it_stays_article_text():
+    """(Markup written for this test, after a Welt page's lead under its photo.) The alt's words are all in
+    the paragraph, but a paragraph over three times as long as the alt is the story, not a caption."""
+    lead = ("In der letzten großen TV-Debatte vor der Landtagswahl wirft AfD-Spitzenkandidat Björn Höcke seinem "
+            "CDU-Kontrahenten Mario Voigt vor, das Publikum belogen zu haben.")
+    cleaned = _cleaned_body(f'<img src="/a.jpg" alt="Mario Voigt (CDU) und Björn Höcke (AfD)"><p>{lead}</p>')
+    assert f"<p>{lead}</p>" in cleaned and "figcaption" not in cleaned
+    short = "Björn Höcke (AfD) und Mario Voigt (CDU) im Studio."  # the alt's words, not its wording
+    cleaned = _cleaned_body(f'<img src="/a.jpg" alt="Mario Voigt (CDU) und Björn Höcke (AfD)"><p>{short}</p>')
+    assert f"<figure><img src=\"/a.jpg\" alt=\"Mario Voigt (CDU) und Björn Höcke (AfD)\"><figcaption>{short}</figcaption></figure>" in cleaned
+
+
 def test_text_in_layout_tables_and_after_control_characters_is_kept():
     story = " ".join(["The association was founded in 1990 by a handful of neighbours in their living room."] * 8)
     page = (
@@ -229,7 +241,11 @@ def test_a_video_caption_above_the_article_is_not_article_text():
     article = extract_article(*_page("fundus-us-FoxNews_2023_04_28.html.gz"))
     assert "on 'Fox News Live.'" not in article.body_text
     assert article.body_text.count("The new House committee on China sent a letter Wednesday") == 1
-    assert re.search(r"<figcaption[^>]*>The Heritage Foundation's Michael Pillsbury discusses", article.body_html)  # kept as a caption
+    # kept as the caption of the video's picture, in one figure with it
+    assert re.search(r"<figure><img [^>]*><figcaption[^>]*>The Heritage Foundation's Michael Pillsbury discusses", article.body_html)
+    # a photo's caption that words its alt text otherwise ("two new york residents arrested …") is no line of the story
+    assert "Two New York residents were arrested by the FBI" not in article.body_text
+    assert re.search(r"<figure><img [^>]*alt=\"two new york residents[^>]*><figcaption>Two New York residents", article.body_html)
     # the video's headline, a heading that is one link to the site's video page, is no line of the story
     assert "Why the China threat is growing" not in article.body_text
 

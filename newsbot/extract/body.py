@@ -98,6 +98,9 @@ _PROMO_CHARS = 150
 _PROMO_LINK_SHARE = 0.8
 # A linked paragraph of fewer words is a label or a product name (a recipe's ingredients), not a headline.
 _TEASER_WORDS = 4
+# A paragraph under a photo with this share of the words of its alt text (four or more) is its caption.
+_ALT_WORDS_SHARE = 0.8
+_WORDS = re.compile(r"\w+")
 _SENTENCE_ENDS = tuple(".!?:;…\"'”’»)。！？다요")
 
 
@@ -263,16 +266,45 @@ def _wrap_figures(body: lxml.html.HtmlElement) -> None:
             continue
         caption = normalize_space(following.text_content())
         alt = normalize_space(image.get("alt") or "")
-        restates_alt = bool(alt) and (caption in alt or (alt in caption and len(alt) >= len(caption) / 2))
+        restates_alt = bool(alt) and (
+            caption in alt or (alt in caption and len(alt) >= len(caption) / 2) or _says_in_other_words(alt, caption)
+        )
         if not caption or len(caption) > 300 or not (restates_alt or _CREDIT.search(caption)):
             continue
-        figure = lxml.html.Element("figure")
-        parent.replace(image, figure)
-        figure.append(image)
         following.tag = "figcaption"
         following.attrib.clear()
-        figure.append(following)
-        figure.tail, image.tail = image.tail, None
+        _into_figure(image, following)
+
+
+def _says_in_other_words(alt: str, caption: str) -> bool:
+    """Whether ``caption`` has nearly all the words of an ``alt`` text of four or more, and is at most three
+    times as long (Fox News's alt "two new york residents arrested operating undisclosed chinese police
+    station" under its photo's caption "Two New York residents were arrested by the FBI for allegedly
+    running …"). A paragraph much longer than the alt is a lead that names who is in the photo."""
+    alt_words = {word for word in _WORDS.findall(alt.lower()) if len(word) > 2}
+    if len(alt_words) < 4 or len(caption) > 3 * len(alt):
+        return False
+    caption_words = set(_WORDS.findall(caption.lower()))
+    return len(alt_words & caption_words) >= _ALT_WORDS_SHARE * len(alt_words)
+
+
+def _into_figure(image: lxml.html.HtmlElement, caption: lxml.html.HtmlElement) -> None:
+    """``image`` and the ``caption`` right after it become one figure, where the image stood."""
+    figure = lxml.html.Element("figure")
+    image.getparent().replace(image, figure)
+    figure.append(image)
+    figure.append(caption)
+    figure.tail, image.tail = image.tail, None
+
+
+def _wrap_loose_captions(body: lxml.html.HtmlElement) -> None:
+    """A caption found after the photo it is under (a video's, a credit line) joins it in a figure."""
+    for caption in list(body.iter("figcaption")):
+        image = caption.getprevious()
+        parent = caption.getparent()
+        if image is not None and image.tag == "img" and parent is not None and parent.tag != "figure":
+            if not (image.tail or "").strip():
+                _into_figure(image, caption)
 
 
 def _captioned_photos(body: lxml.html.HtmlElement) -> None:
@@ -397,6 +429,7 @@ def clean_fragment(body: lxml.html.HtmlElement, title: str = "", teasers: frozen
                 element.drop_tree()
                 continue
         first_text_block = False
+    _wrap_loose_captions(body)
     prune_trailing_links(body)
 
 
