@@ -125,12 +125,14 @@ def test_body_cleanup_drops_news_boilerplate_and_keeps_the_story():
         + "<p>Stand: 22.04.2024, 06:00 Uhr</p>"
         + '<p><a href="/other">China furious at Macron for Hong Kong protest jibe</a> [INSIGHT]</p>'
         + '<p>Read the <a href="/report">full report</a> from the council, which runs to 300 pages and more.</p>'
-        + "<p>この記事は会員限定です。</p><p>Sign up to read the rest of this story.</p>"
+        + "<p>この記事は会員限定です。</p>Text after the notice<p>Sign up to read the rest of this story.</p>"
     )
     assert story in cleaned
     assert "full report" in cleaned  # a link inside a sentence is part of the story
     assert "06:00" not in cleaned and "INSIGHT" not in cleaned
     assert "会員限定" not in cleaned and "Sign up" not in cleaned  # all after a paywall notice goes
+    assert "Text after" not in cleaned
+    assert _cleaned_body(story + "<h3>Related stories</h3>") == f"<body>{story}</body>"  # a heading of nothing
 
 
 def test_gallery_photo_with_its_caption_becomes_a_figure():
@@ -138,6 +140,14 @@ def test_gallery_photo_with_its_caption_becomes_a_figure():
     cleaned = _cleaned_body(f'<ul><li><img src="/a.jpg" alt="{caption}"> {caption} <a href="">more</a></li></ul><p>Story text here.</p>')
     assert f"<figcaption>{caption}</figcaption>" in cleaned
     assert "<li>" not in cleaned
+
+
+def test_an_account_sharing_notice_and_the_headings_after_the_story_are_not_its_end():
+    """El País sets a dialog ("your subscription is being used on another device"), the author box and
+    "Más información" after the article: the story ends with its last paragraph."""
+    article = extract_article(*_page("fundus-es-ElPais_2024_10_15.html.gz"))
+    assert article.body_text.endswith("El consenso sobre la política de asilo se resquebraja.")
+    assert "suscripción" not in article.body_text and "Flecha" not in article.body_html
 
 
 def test_a_lead_under_the_photo_naming_who_is_in_it_stays_article_text():

@@ -82,7 +82,9 @@ _MIN_WHOLE_PAGE_PROSE = 0.75
 _PAYWALL = re.compile(
     r"この記事は(?:会員|有料会員)限定です|有料会員になると|(?:this|the rest of this) (?:article|story) is (?:only )?(?:for|available to) subscribers"
     r"|dieser artikel ist (?:nur )?für abonnenten|article réservé aux abonnés|유료\s*회원\s*전용"
-    r"|il vous reste [\d.,]+\s?% de cet article à lire|la suite est réservée aux abonnés",
+    r"|il vous reste [\d.,]+\s?% de cet article à lire|la suite est réservée aux abonnés"
+    # an account-sharing notice (El País): the dialog it opens, then the author box and related links
+    r"|tu suscripción se está usando en otro dispositivo|your subscription is being used on another device",
     re.IGNORECASE,
 )
 _DISCLOSURE = re.compile(
@@ -461,7 +463,8 @@ def _drop_from(element: lxml.html.HtmlElement) -> None:
     node = element
     while node is not None and node.tag != "body":
         for sibling in list(node.itersiblings()):
-            sibling.drop_tree()
+            node.getparent().remove(sibling)  # with its tail: the text after it goes too
+        node.tail = None
         node = node.getparent()
     element.drop_tree()
 
@@ -494,7 +497,8 @@ def prune_trailing_links(body: lxml.html.HtmlElement) -> None:
         text = normalize_space(last.text_content())
         is_links = last.tag in ("ul", "ol", "p", "div") and _link_density(last) > 0.5
         is_bare_image = not text and last.tag in ("img", "figure", "ul", "ol", "div")
-        if not (is_links or is_bare_image or _is_teaser_list(last)):
+        is_heading = last.tag in _HEADINGS  # of nothing: "More information", "About the author"
+        if not (is_links or is_bare_image or is_heading or _is_teaser_list(last)):
             break
         last.drop_tree()
 
