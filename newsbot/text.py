@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+import unicodedata
 
 import regex
 
@@ -72,3 +73,9 @@ def _control_replacement(match: regex.Match) -> str:
     if char in "\t\n\r\u2028\u2029":
         return " "
     return char if char in _KEEP_FORMAT else ""
+
+
+def folded(text: str) -> str:
+    """``text`` without case, accents and punctuation: ``Página12`` and ``PAGINA12`` fold alike."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if char.isalnum())

@@ -150,6 +150,16 @@ def test_an_account_sharing_notice_and_the_headings_after_the_story_are_not_its_
     assert "suscripción" not in article.body_text and "Flecha" not in article.body_html
 
 
+def test_the_headline_again_and_the_authors_headshot_do_not_open_the_body():
+    """Tagesschau repeats its headline with the kicker unpunctuated ("Ausschuss zur Ahrtal-Flut Zwei
+    Rücktritte …"); El País puts its author's photo (alt "María R. Sahuquillo") by the byline."""
+    tagesschau = extract_article(*_page("fundus-de-Tagesschau_2023_04_28.html.gz"))
+    assert tagesschau.body_text.startswith("Nach 42 Sitzungen hat der Untersuchungsausschuss")
+    el_pais = extract_article(*_page("fundus-es-ElPais_2024_10_15.html.gz"))
+    assert el_pais.authors == ["María R. Sahuquillo"]
+    assert 'alt="María R. Sahuquillo"' not in el_pais.body_html and "<img" in el_pais.body_html  # the story's photos stay
+
+
 def test_a_lead_under_the_photo_naming_who_is_in_it_stays_article_text():
     """(Markup written for this test, after a Welt page's lead under its photo.) The alt's words are all in
     the paragraph, but a paragraph over three times as long as the alt is the story, not a caption."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from collections.abc import Iterator, Sequence
 from html import escape as html_escape
 from html import unescape as html_unescape
@@ -16,7 +15,7 @@ from htmldate import find_date
 
 from newsbot.extract import dates, korean, portals
 from newsbot.extract.body import extract_body
-from newsbot.text import normalize_space
+from newsbot.text import folded, normalize_space
 from newsbot.extract.html import decode_html, parse_html
 from newsbot.extract.structured import StructuredData, image_urls, names, read_structured_data, text_value
 from newsbot.extract.titles import clean_title, title_from_heading
@@ -144,7 +143,7 @@ def extract_article(
     ))
     article.image_url = _image(node, data, url)
     article.body_html, article.body_text = extract_body(
-        tree, url, text_value(node.get("articleBody")) if node else "", article.title, visible_text
+        tree, url, text_value(node.get("articleBody")) if node else "", article.title, visible_text, article.authors
     )
     article.body_html, article.body_text = _with_standfirst(article.body_html, article.body_text, article.description, visible_text)
     article.image_url = article.image_url or _first_large_body_image(tree, article.body_html, url)
@@ -218,21 +217,15 @@ _YEAR = re.compile(r"\d{4}")  # a part of a headline ("comwrap auf der DMEXCO 20
 _TLD = re.compile(r"\.[a-z]{2,6}$", re.IGNORECASE)
 
 
-def _folded(name: str) -> str:
-    """A name without case, accents and punctuation: ``Página12`` and ``PAGINA12`` fold alike."""
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
-    return "".join(char for char in decomposed if char.isalnum())
-
-
 def _confirmed_title_name(parts: list[str], host: str, other_names: Sequence[str]) -> str:
     """The last (else the first) part of the page title when it holds the host's name ("Tulsa World" on
     tulsaworld.com) or another tag names the outlet alike ("동아닷컴" in ``<meta name=writer>``); else empty."""
-    label = _folded(max(host.removeprefix("www.").split(".")[:-1] or [""], key=len))
-    others = {_folded(other) for other in other_names} - {""}
+    label = folded(max(host.removeprefix("www.").split(".")[:-1] or [""], key=len))
+    others = {folded(other) for other in other_names} - {""}
     for part in (parts[-1].strip(), parts[0].strip()):
-        folded = _folded(part)
-        names_host = len(label) >= 3 and label in folded and not _YEAR.search(part)
-        if len(part) <= _TAGLINE_CHARS and folded and (names_host or folded in others):
+        part_folded = folded(part)
+        names_host = len(label) >= 3 and label in part_folded and not _YEAR.search(part)
+        if len(part) <= _TAGLINE_CHARS and part_folded and (names_host or part_folded in others):
             return part
     return ""
 
@@ -240,10 +233,10 @@ def _confirmed_title_name(parts: list[str], host: str, other_names: Sequence[str
 def _as_written_elsewhere(name: str, others: Sequence[str]) -> str:
     """``name`` in capitals as another place on the page writes it in mixed case ("PCMAG" -> "PCMag",
     "ELESPECTADOR.COM" -> "El Espectador"); ``name`` when none spells the same name."""
-    wanted = {_folded(name), _folded(_TLD.sub("", name))} - {""}
+    wanted = {folded(name), folded(_TLD.sub("", name))} - {""}
     for other in others:
         other = other.strip()
-        if not other.isupper() and other != other.lower() and _folded(other) in wanted:
+        if not other.isupper() and other != other.lower() and folded(other) in wanted:
             return other
     return name
 
