@@ -160,6 +160,16 @@ def test_the_headline_again_and_the_authors_headshot_do_not_open_the_body():
     assert 'alt="María R. Sahuquillo"' not in el_pais.body_html and "<img" in el_pais.body_html  # the story's photos stay
 
 
+def test_a_photo_keeps_the_caption_its_figure_gives_it_on_the_page():
+    """trafilatura keeps El País's gallery photos but drops their ``<figcaption>`` (caption and credit)."""
+    article = extract_article(*_page("fundus-es-ElPais_2024_10_15.html.gz"))
+    assert re.search(
+        r"<figure><img [^>]*><figcaption>Un miembro de la Armada italiana en el campamento para migrantes construido en "
+        r"Gjadër \(Albania\), el 11 de octubre\. Florion Goga \(REUTERS\)</figcaption></figure>", article.body_html
+    )
+    assert "Florion Goga" not in article.body_text  # a caption is the photo's, not a line of the story
+
+
 def test_a_lead_under_the_photo_naming_who_is_in_it_stays_article_text():
     """(Markup written for this test, after a Welt page's lead under its photo.) The alt's words are all in
     the paragraph, but a paragraph over three times as long as the alt is the story, not a caption."""

@@ -6,7 +6,8 @@ import html
 import json
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import partial
 from urllib.parse import urljoin, urlsplit
 
@@ -101,6 +102,10 @@ _PROMO_CHARS = 150
 _PROMO_LINK_SHARE = 0.8
 # A linked paragraph of fewer words is a label or a product name (a recipe's ingredients), not a headline.
 _TEASER_WORDS = 4
+# A page's figure caption longer than this is an article set in a figure, not a caption.
+_MAX_CAPTION = 400
+# Characters of a page's caption looked for in the paragraph after its photo.
+_CAPTION_PROBE = 40
 # A heading opening the body that is this long a part of the title (punctuation aside) is the headline again.
 _MIN_TITLE_PART = 15
 # A paragraph under a photo with this share of the words of its alt text (four or more) is its caption.
@@ -128,15 +133,17 @@ def extract_body(
         if scripted:
             logger.debug("using article HTML embedded in a script for %s", url)
             fragment = _fragment(f"<html><body>{scripted}</body></html>", url)
-    teasers = _teaser_texts(tree, url)
-    bylines = frozenset(normalize_space(name).casefold() for name in authors)
-    body_html, body_text = _cleaned(fragment, title, teasers, bylines)
+    clues = PageClues(
+        title=title,
+        teasers=_teaser_texts(tree, url),
+        bylines=frozenset(normalize_space(name).casefold() for name in authors),
+        captions=_page_captions(tree, url),
+    )
+    body_html, body_text = _cleaned(fragment, clues)
     if len(body_text) < _MIN_STRUCTURED_BODY:
         # Links and images can tip trafilatura towards a link-rich block (a job board, say); without them
         # it may find the article. Only when the first answer left (almost) nothing.
-        plain_html, plain_text = _cleaned(
-            _fragment(_trafilatura_html(tree, fast=False, markup=False), url), title, teasers, bylines
-        )
+        plain_html, plain_text = _cleaned(_fragment(_trafilatura_html(tree, fast=False, markup=False), url), clues)
         if len(plain_text) > 2 * len(body_text):
             body_html, body_text = plain_html, plain_text
     structured_body = normalize_space(html.unescape(structured_body or "").replace("\n", "\u2029"))
@@ -194,12 +201,10 @@ def _json_string_at(code: str, start: int, level: int) -> str:
     return raw
 
 
-def _cleaned(
-    fragment: lxml.html.HtmlElement | None, title: str, teasers: frozenset[str], bylines: frozenset[str]
-) -> tuple[str, str]:
+def _cleaned(fragment: lxml.html.HtmlElement | None, clues: PageClues) -> tuple[str, str]:
     if fragment is None:
         return "", ""
-    clean_fragment(fragment, title, teasers, bylines)
+    clean_fragment(fragment, clues)
     return _serialize(fragment)
 
 
@@ -319,6 +324,35 @@ def _wrap_loose_captions(body: lxml.html.HtmlElement) -> None:
                 _into_figure(image, caption)
 
 
+def _page_captions(tree: lxml.html.HtmlElement, url: str) -> dict[str, str]:
+    """A photo's address (as the extracted article writes it: absolute) -> its caption in the page's
+    ``<figure>``, credit included. trafilatura keeps a figure's photo but drops its caption (El País)."""
+    captions = {}
+    for caption in tree.iter("figcaption"):
+        figure = next(caption.iterancestors("figure"), None)
+        image = figure.find(".//img") if figure is not None else None
+        if image is None:
+            continue
+        text = normalize_space(" ".join(caption.itertext()))
+        if not text or len(text) > _MAX_CAPTION:
+            continue
+        for name in ("src", "data-src", "data-original"):
+            source = (image.get(name) or "").strip()
+            if source:
+                captions[_absolute(url, source)] = text
+    return captions
+
+
+def _caption_from_page(image: lxml.html.HtmlElement, caption: str) -> None:
+    """``image`` in a figure with ``caption``, unless the article already prints the caption after it."""
+    following = image.getnext()
+    if following is not None and caption[:_CAPTION_PROBE] in normalize_space(following.text_content()):
+        return  # the article prints it already, as a paragraph or a caption
+    figcaption = lxml.html.Element("figcaption")
+    figcaption.text = caption
+    _into_figure(image, figcaption)
+
+
 def _captioned_photos(body: lxml.html.HtmlElement) -> None:
     """A paragraph or list item holding a photo and text restating its alt is a captioned photo.
 
@@ -388,24 +422,34 @@ def _site(url: str) -> str:
         return ""
 
 
-def clean_fragment(
-    body: lxml.html.HtmlElement, title: str = "", teasers: frozenset[str] = frozenset(),
-    bylines: frozenset[str] = frozenset(),
-) -> None:
-    """Drop boilerplate blocks (bylines, credits, promos, the repeated headline) in place; ``teasers``:
-    texts of paragraphs and headings that were a link to another story on the page; ``bylines``: the
-    authors' names, case-folded, whose headshots go."""
+@dataclass(frozen=True)
+class PageClues:
+    """What the whole page says about blocks of the extracted article."""
+
+    title: str = ""
+    teasers: frozenset[str] = frozenset()
+    """Texts of paragraphs and headings that were a link to another story on the page."""
+    bylines: frozenset[str] = frozenset()
+    """The authors' names, case-folded: a photo of one by the byline is a headshot."""
+    captions: Mapping[str, str] = field(default_factory=dict)
+    """A photo's address -> the caption the page gives it in its ``<figure>``."""
+
+
+def clean_fragment(body: lxml.html.HtmlElement, clues: PageClues = PageClues()) -> None:
+    """Drop boilerplate blocks (bylines, credits, promos, the repeated headline) in place, and give
+    photos the captions trafilatura left out."""
     for line_break in body.iter("br"):
         line_break.tail = "\n" + (line_break.tail or "")
-    if bylines:
+    if clues.bylines:
         for image in list(body.iter("img")):
             parent = image.getparent()
-            if parent is not None and parent.tag != "figure" and normalize_space(image.get("alt") or "").casefold() in bylines:
+            if parent is not None and parent.tag != "figure" and normalize_space(image.get("alt") or "").casefold() in clues.bylines:
                 image.drop_tree()  # the author's headshot by the byline (El País), not a photo of the story
     _wrap_figures(body)
     _captioned_photos(body)
     for caption in body.xpath(".//*[contains(@class, 'caption')]"):
         caption.tag = "figcaption"
+    title, teasers = clues.title, clues.teasers
     title_folded = folded(title)
     text_sample = body.text_content()
     is_korean = korean.is_korean(text_sample)
@@ -456,6 +500,10 @@ def clean_fragment(
         first_text_block = False
     _wrap_loose_captions(body)
     prune_trailing_links(body)
+    if clues.captions:
+        for image in body.findall("img"):  # between paragraphs only: a figure cannot go inside a paragraph
+            if image.get("src") in clues.captions:
+                _caption_from_page(image, clues.captions[image.get("src")])
 
 
 def _is_stamp(element: lxml.html.HtmlElement, text: str) -> bool:
