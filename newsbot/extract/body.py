@@ -133,12 +133,7 @@ def extract_body(
         if scripted:
             logger.debug("using article HTML embedded in a script for %s", url)
             fragment = _fragment(f"<html><body>{scripted}</body></html>", url)
-    clues = PageClues(
-        title=title,
-        teasers=_teaser_texts(tree, url),
-        bylines=frozenset(normalize_space(name).casefold() for name in authors),
-        captions=_page_captions(tree, url),
-    )
+    clues = _page_clues(tree, url, title, authors)
     body_html, body_text = _cleaned(fragment, clues)
     if len(body_text) < _MIN_STRUCTURED_BODY:
         # Links and images can tip trafilatura towards a link-rich block (a job board, say); without them
@@ -324,25 +319,6 @@ def _wrap_loose_captions(body: lxml.html.HtmlElement) -> None:
                 _into_figure(image, caption)
 
 
-def _page_captions(tree: lxml.html.HtmlElement, url: str) -> dict[str, str]:
-    """A photo's address (as the extracted article writes it: absolute) -> its caption in the page's
-    ``<figure>``, credit included. trafilatura keeps a figure's photo but drops its caption (El País)."""
-    captions = {}
-    for caption in tree.iter("figcaption"):
-        figure = next(caption.iterancestors("figure"), None)
-        image = figure.find(".//img") if figure is not None else None
-        if image is None:
-            continue
-        text = normalize_space(" ".join(caption.itertext()))
-        if not text or len(text) > _MAX_CAPTION:
-            continue
-        for name in ("src", "data-src", "data-original"):
-            source = (image.get(name) or "").strip()
-            if source:
-                captions[_absolute(url, source)] = text
-    return captions
-
-
 def _caption_from_page(image: lxml.html.HtmlElement, caption: str) -> None:
     """``image`` in a figure with ``caption``, unless the article already prints the caption after it."""
     following = image.getnext()
@@ -388,40 +364,6 @@ def _captioned_photos(body: lxml.html.HtmlElement) -> None:
 _ONE_LINK_PARAGRAPHS = etree.XPath("//p[count(.//a) = 1]")
 
 
-def _teaser_texts(tree: lxml.html.HtmlElement, url: str) -> frozenset[str]:
-    """Texts of the page's blocks that are one link and nothing else, headlines of other stories:
-    short paragraphs of a few words set between the paragraphs (Fox News), and headings linking to
-    another page of the same site (a video's or a related story's card, a section's label).
-    trafilatura may keep such a block without its link. Headings linking to other sites stay: a
-    buying guide's products are its sections."""
-    found = set()
-    for paragraph in _ONE_LINK_PARAGRAPHS(tree):
-        text = normalize_space(paragraph.text_content())
-        if len(text) < _PROMO_CHARS and len(text.split()) >= _TEASER_WORDS:
-            if normalize_space(paragraph.find(".//a").text_content()) == text:
-                found.add(text)
-    site = _site(url)
-    if not site:
-        return frozenset(found)
-    for heading in tree.iter("h2", "h3", "h4", "h5", "h6"):
-        links = list(heading.iter("a"))
-        if len(links) != 1:
-            continue
-        text = normalize_space(heading.text_content())
-        href = _absolute(url, (links[0].get("href") or "").strip())
-        if text and normalize_space(links[0].text_content()) == text and _site(href) == site and href.split("#")[0] != url.split("#")[0]:
-            found.add(text)
-    return frozenset(found)
-
-
-def _site(url: str) -> str:
-    """``url``'s host without ``www.``; empty for a URL without one or one that does not parse."""
-    try:
-        return (urlsplit(url).hostname or "").removeprefix("www.")
-    except ValueError:
-        return ""
-
-
 @dataclass(frozen=True)
 class PageClues:
     """What the whole page says about blocks of the extracted article."""
@@ -433,6 +375,69 @@ class PageClues:
     """The authors' names, case-folded: a photo of one by the byline is a headshot."""
     captions: Mapping[str, str] = field(default_factory=dict)
     """A photo's address -> the caption the page gives it in its ``<figure>``."""
+
+
+def _page_clues(tree: lxml.html.HtmlElement, url: str, title: str, authors: Sequence[str]) -> PageClues:
+    """What the page says about the extracted article's blocks, its headings and captions read in one walk.
+
+    Teasers are the page's blocks that are one link and nothing else, headlines of other stories:
+    short paragraphs of a few words set between the paragraphs (Fox News), and headings linking to
+    another page of the same site (a video's or a related story's card, a section's label);
+    trafilatura may keep such a block without its link. Headings linking to other sites stay: a
+    buying guide's products are its sections. Captions are those of the page's figures, credit
+    included, by the photo's address as the extracted article writes it (absolute): trafilatura
+    keeps a figure's photo but drops its caption (El País).
+    """
+    teasers = set()
+    for paragraph in _ONE_LINK_PARAGRAPHS(tree):
+        text = normalize_space(paragraph.text_content())
+        if len(text) < _PROMO_CHARS and len(text.split()) >= _TEASER_WORDS:
+            if normalize_space(paragraph.find(".//a").text_content()) == text:
+                teasers.add(text)
+    site = _site(url)
+    captions: dict[str, str] = {}
+    for element in tree.iter("h2", "h3", "h4", "h5", "h6", "figcaption"):
+        if element.tag == "figcaption":
+            captions.update(_figure_caption(element, url))
+        elif site and _links_within(element, url, site):
+            teasers.add(normalize_space(element.text_content()))
+    return PageClues(
+        title=title,
+        teasers=frozenset(teasers),
+        bylines=frozenset(normalize_space(name).casefold() for name in authors),
+        captions=captions,
+    )
+
+
+def _links_within(heading: lxml.html.HtmlElement, url: str, site: str) -> bool:
+    """Whether ``heading`` is one link and nothing else, to another page of ``site``."""
+    links = list(heading.iter("a"))
+    if len(links) != 1:
+        return False
+    text = normalize_space(heading.text_content())
+    href = _absolute(url, (links[0].get("href") or "").strip())
+    return bool(text) and normalize_space(links[0].text_content()) == text and _site(href) == site and (
+        href.split("#")[0] != url.split("#")[0]
+    )
+
+
+def _figure_caption(caption: lxml.html.HtmlElement, url: str) -> dict[str, str]:
+    """The addresses of the photo of ``caption``'s figure -> the caption; empty for a caption of no photo."""
+    figure = next(caption.iterancestors("figure"), None)
+    image = figure.find(".//img") if figure is not None else None
+    text = normalize_space(" ".join(caption.itertext()))
+    if image is None or not text or len(text) > _MAX_CAPTION:
+        return {}
+    sources = ((image.get(name) or "").strip() for name in ("src", "data-src", "data-original"))
+    return {_absolute(url, source): text for source in sources if source}
+
+
+def _site(url: str) -> str:
+    """``url``'s host without ``www.``; empty for a URL without one or one that does not parse."""
+    try:
+        return (urlsplit(url).hostname or "").removeprefix("www.")
+    except ValueError:
+        return ""
 
 
 def clean_fragment(body: lxml.html.HtmlElement, clues: PageClues = PageClues()) -> None:
