@@ -170,6 +170,24 @@ def test_a_photo_keeps_the_caption_its_figure_gives_it_on_the_page():
     assert "Florion Goga" not in article.body_text  # a caption is the photo's, not a line of the story
 
 
+def test_a_json_ld_body_said_twice_gives_way_to_the_pages_paragraphs():
+    """Corriere's JSON-LD articleBody is the story twice over in one string; once, it is no longer than
+    what the page's paragraphs give, so the body keeps their breaks and subheads."""
+    page = gzip.decompress((PAGES.parent / "more-pages" / "fundus-it-CorriereDellaSera_2025_02_04.html.gz").read_bytes())
+    article = extract_article(page, "https://www.corriere.it/esteri/25_gennaio_05/trump-accoglie-meloni.shtml")
+    assert article.body_text.count("Giorgia Meloni è arrivata a Mar-a-Lago") == 1
+    assert len(article.body_text.split("\n")) > 10
+
+
+def test_the_pages_headline_a_rule_and_a_bare_photo_credit_are_not_lines_of_the_story():
+    """AP opens the body with its h1 (worded longer than the title) and sets a "___" rule before the credits;
+    the BBC prints "Getty Images" and "EPA" under its photos."""
+    ap = extract_article(*_page("fundus-us-APNews_2024_09_03.html.gz"))
+    assert ap.body_text.startswith("LA CROSSE, Wis. (AP)") and "___" not in ap.body_text
+    bbc = extract_article(*_page("fundus-uk-BBC_2024_08_01.html.gz")).body_text.split("\n")
+    assert "Getty Images" not in bbc and "EPA" not in bbc
+
+
 def test_a_lead_under_the_photo_naming_who_is_in_it_stays_article_text():
     """(Markup written for this test, after a Welt page's lead under its photo.) The alt's words are all in
     the paragraph, but a paragraph over three times as long as the alt is the story, not a caption."""

@@ -45,6 +45,8 @@ _BOILERPLATE = re.compile(
     r"|add .{1,40} to your google news feed\.?|link zum youtube-inhalt|video starten, abbrechen mit escape"
     r"|bu haberi paylaşın|ilgili konular|この記事は会員限定です。?|有料会員になると.*|この記事を書いた人"
     r"|この記事の画像を見る.*|■?関連(?:キーワード|記事)|完了しました"
+    # a photo's credit on a line of its own under it (BBC: "Getty Images", "EPA")
+    r"|getty images|(?:" + PHOTO_AGENCIES + r")"
     # one-line section labels of the page around the article
     r"|(?:the )?(?:most )?popular|trending(?: now)?|current issue|top stories|latest (?:news|stories)|live ?blog|faq"
     r"|【[^】]{1,30}】|this is a breaking (?:news )?story\b.*|.{0,40}\b(?:verfügbar bis|available until)\b.{0,30}"
@@ -102,6 +104,8 @@ _PROMO_CHARS = 150
 _PROMO_LINK_SHARE = 0.8
 # A linked paragraph of fewer words is a label or a product name (a recipe's ingredients), not a headline.
 _TEASER_WORDS = 4
+# Characters of a JSON-LD articleBody's opening looked for again, to tell one said twice.
+_REPEAT_PROBE = 80
 # A page's figure caption longer than this is an article set in a figure, not a caption.
 _MAX_CAPTION = 400
 # Characters of a page's caption looked for in the paragraph after its photo.
@@ -142,13 +146,22 @@ def extract_body(
         if len(plain_text) > 2 * len(body_text):
             body_html, body_text = plain_html, plain_text
     structured_body = normalize_space(html.unescape(structured_body or "").replace("\n", "\u2029"))
-    structured_body = structured_body.replace("\u2029", "\n")
+    structured_body = _said_once(structured_body.replace("\u2029", "\n"))
     if len(structured_body) >= _MIN_STRUCTURED_BODY and len(body_text) < 0.6 * len(structured_body):
         logger.debug("using JSON-LD articleBody for %s", url)
         return _paragraphs_html(structured_body, title)
     if len(body_text) < _MIN_BODY_CHARS:
         return "", ""  # a word or two from a broken page is not an article
     return body_html, body_text
+
+
+def _said_once(text: str) -> str:
+    """``text`` once when it is the same text twice over (Corriere's JSON-LD ``articleBody``)."""
+    probe = text[:_REPEAT_PROBE]
+    again = text.find(probe, len(text) // 3) if len(probe) == _REPEAT_PROBE else -1
+    if again > 0 and text[again:].strip() == text[: len(text) - again].strip():
+        return text[:again].strip()
+    return text
 
 
 _SCRIPT_HTML_KEY = re.compile(r'"(?:contentHtml|articleHtml|bodyHtml|content_html|body_html|articleBody|htmlContent)(\\*)"\s*:\s*\\*"')
@@ -369,6 +382,8 @@ class PageClues:
     """What the whole page says about blocks of the extracted article."""
 
     title: str = ""
+    headlines: frozenset[str] = frozenset()
+    """The page's ``<h1>`` texts, :func:`~newsbot.text.folded`: the headline, which may word the title otherwise."""
     teasers: frozenset[str] = frozenset()
     """Texts of paragraphs and headings that were a link to another story on the page."""
     bylines: frozenset[str] = frozenset()
@@ -396,13 +411,17 @@ def _page_clues(tree: lxml.html.HtmlElement, url: str, title: str, authors: Sequ
                 teasers.add(text)
     site = _site(url)
     captions: dict[str, str] = {}
-    for element in tree.iter("h2", "h3", "h4", "h5", "h6", "figcaption"):
+    headlines = set()
+    for element in tree.iter("h1", "h2", "h3", "h4", "h5", "h6", "figcaption"):
         if element.tag == "figcaption":
             captions.update(_figure_caption(element, url))
+        elif element.tag == "h1":
+            headlines.add(folded(element.text_content()))
         elif site and _links_within(element, url, site):
             teasers.add(normalize_space(element.text_content()))
     return PageClues(
         title=title,
+        headlines=frozenset(headlines - {""}),
         teasers=frozenset(teasers),
         bylines=frozenset(normalize_space(name).casefold() for name in authors),
         captions=captions,
@@ -467,11 +486,18 @@ def clean_fragment(body: lxml.html.HtmlElement, clues: PageClues = PageClues()) 
             if element.find(".//img") is None:
                 element.drop_tree()
             continue
+        if element.tag != "pre" and not any(char.isalnum() for char in text) and element.find(".//img") is None:
+            element.drop_tree()  # "___", "* * *": a rule between parts, not a line of the story (AP)
+            continue
         if title and element.tag in _HEADINGS | {"p"} and text == normalize_space(title):
             element.drop_tree()
             continue
-        if first_text_block and element.tag in _HEADINGS and len(text) >= _MIN_TITLE_PART and folded(text) in title_folded:
-            element.drop_tree()  # the headline again, punctuated otherwise or without its kicker (Tagesschau)
+        if first_text_block and element.tag in _HEADINGS and len(text) >= _MIN_TITLE_PART and (
+            folded(text) in title_folded or folded(text) in clues.headlines
+        ):
+            # the headline again: punctuated otherwise, without its kicker (Tagesschau), or as the page's h1
+            # words it where the title is shorter (AP)
+            element.drop_tree()
             continue
         if len(text) < 300 and _DISCLOSURE.search(text):
             element.drop_tree()  # the affiliate-link notice some sites put above the article
