@@ -417,27 +417,27 @@ def _page_clues(tree: lxml.html.HtmlElement, url: str, title: str, authors: Sequ
             captions.update(_figure_caption(element, url))
         elif element.tag == "h1":
             headlines.add(folded(element.text_content()))
-        elif site and _links_within(element, url, site):
-            teasers.add(normalize_space(element.text_content()))
+        elif site:
+            teasers.add(_teaser_heading(element, url, site))
     return PageClues(
         title=title,
         headlines=frozenset(headlines - {""}),
-        teasers=frozenset(teasers),
+        teasers=frozenset(teasers - {""}),
         bylines=frozenset(normalize_space(name).casefold() for name in authors),
         captions=captions,
     )
 
 
-def _links_within(heading: lxml.html.HtmlElement, url: str, site: str) -> bool:
-    """Whether ``heading`` is one link and nothing else, to another page of ``site``."""
+def _teaser_heading(heading: lxml.html.HtmlElement, url: str, site: str) -> str:
+    """``heading``'s text when it is one link and nothing else, to another page of ``site``; else empty."""
     links = list(heading.iter("a"))
     if len(links) != 1:
-        return False
+        return ""
     text = normalize_space(heading.text_content())
     href = _absolute(url, (links[0].get("href") or "").strip())
-    return bool(text) and normalize_space(links[0].text_content()) == text and _site(href) == site and (
-        href.split("#")[0] != url.split("#")[0]
-    )
+    if normalize_space(links[0].text_content()) == text and _site(href) == site and href.split("#")[0] != url.split("#")[0]:
+        return text
+    return ""
 
 
 def _figure_caption(caption: lxml.html.HtmlElement, url: str) -> dict[str, str]:
@@ -493,7 +493,7 @@ def clean_fragment(body: lxml.html.HtmlElement, clues: PageClues = PageClues()) 
             element.drop_tree()
             continue
         if first_text_block and element.tag in _HEADINGS and len(text) >= _MIN_TITLE_PART and (
-            folded(text) in title_folded or folded(text) in clues.headlines
+            (text_folded := folded(text)) in title_folded or text_folded in clues.headlines
         ):
             # the headline again: punctuated otherwise, without its kicker (Tagesschau), or as the page's h1
             # words it where the title is shorter (AP)
